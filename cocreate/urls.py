@@ -1,0 +1,39 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from contributors import api as contributors_api
+from contributors import views as contributors_views
+from drafts import api as drafts_api
+from drafts import views as drafts_views
+
+router = DefaultRouter()
+router.register("boards", contributors_api.BoardViewSet, basename="api-board")
+router.register("drafts", drafts_api.DraftViewSet, basename="api-draft")
+
+api_urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("", contributors_views.board_list, name="board-list"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("boards/<slug:slug>/", contributors_views.board_detail, name="board-detail"),
+    path("boards/<slug:slug>/members/", contributors_views.board_members, name="board-members"),
+    path("boards/<slug:slug>/drafts/new/", drafts_views.draft_create, name="draft-create"),
+    path("drafts/<int:draft_id>/", drafts_views.draft_detail, name="draft-detail"),
+    path("drafts/<int:draft_id>/edit/", drafts_views.draft_edit, name="draft-edit"),
+    path("drafts/<int:draft_id>/transitions/<slug:name>/", drafts_views.draft_transition, name="draft-transition"),
+    path("drafts/<int:draft_id>/comments/", drafts_views.comment_create, name="draft-comment"),
+    path("drafts/<int:draft_id>/revisions/", drafts_views.draft_revisions, name="draft-revisions"),
+    path("drafts/<int:draft_id>/diff/", drafts_views.draft_diff, name="draft-diff"),
+    path("api/", include(api_urlpatterns)),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,48 @@
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.http import Http404
+from guardian.shortcuts import get_objects_for_user
+
+from contributors.models import Board, BoardUserObjectPermission
+from contributors.permissions import is_site_admin
+from contributors.roles import VIEW, role_from_permissions
+
+
+def boards_with_perm(user, codename: str) -> QuerySet[Board]:
+    """Boards on which the user holds `codename` (every board for a site admin)."""
+    if is_site_admin(user):
+        return Board.objects.all()
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Board.objects.none()
+    return get_objects_for_user(
+        user, f"contributors.{codename}", klass=Board, accept_global_perms=False, with_superuser=False
+    )
+
+
+def boards_for_user(user) -> QuerySet[Board]:
+    return boards_with_perm(user, VIEW)
+
+
+def board_get_for_user(user, *, slug: str | None = None, pk: int | None = None) -> Board:
+    """The board, or 404: someone without a role cannot tell that the board exists."""
+    lookup = {"slug": slug} if slug is not None else {"pk": pk}
+    board = boards_for_user(user).filter(**lookup).first()
+    if board is None:
+        raise Http404("No such board.")
+    return board
+
+
+def board_members(board: Board) -> list[tuple]:
+    """(user, role) pairs for everyone holding a role on the board, highest role first."""
+    rows = BoardUserObjectPermission.objects.filter(content_object=board).values_list("user_id", "permission__codename")
+    perms_by_user: dict[int, set[str]] = {}
+    for user_id, codename in rows:
+        perms_by_user.setdefault(user_id, set()).add(codename)
+    users = get_user_model().objects.in_bulk(perms_by_user.keys())
+    members = [
+        (users[user_id], role)
+        for user_id, codenames in perms_by_user.items()
+        if (role := role_from_permissions(codenames)) is not None
+    ]
+    order = {"manager": 0, "reviewer": 1, "contributor": 2}
+    return sorted(members, key=lambda m: (order[m[1]], m[0].username))

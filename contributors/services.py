@@ -1,0 +1,77 @@
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from guardian.shortcuts import assign_perm, remove_perm
+
+from contributors.models import Board, RoleChange, User
+from contributors.permissions import forget_cached_permissions, has_board_perm, is_site_admin
+from contributors.roles import ALL_BOARD_PERMISSIONS, MANAGE, ROLE_PERMISSIONS, Role, role_from_permissions
+
+
+def _require_manager(actor: User | None, board: Board) -> None:
+    """actor=None means the system itself (demo data, migrations, management commands)."""
+    if actor is not None and not has_board_perm(actor, board, MANAGE):
+        raise PermissionDenied("Only the board's managers can change its members.")
+
+
+@transaction.atomic
+def board_create(
+    *,
+    name: str,
+    slug: str = "",
+    description: str = "",
+    time_zone: str = "UTC",
+    required_approvals: int = 1,
+    actor: User | None = None,
+) -> Board:
+    if actor is not None and not is_site_admin(actor):
+        raise PermissionDenied("Only site admins can create boards.")
+    board = Board(
+        name=name,
+        slug=slug or slugify(name),
+        description=description,
+        time_zone=time_zone,
+        required_approvals=required_approvals,
+    )
+    board.full_clean()
+    board.save()
+    return board
+
+
+@transaction.atomic
+def board_role_grant(*, board: Board, user: User, role: str, actor: User | None = None) -> RoleChange | None:
+    """Give `user` exactly `role` on `board` (replacing any other role). Returns the audit row."""
+    if role not in ROLE_PERMISSIONS:
+        raise ValidationError({"role": f"Unknown role {role!r}; choose one of {', '.join(Role.values)}."})
+    _require_manager(actor, board)
+    previous = _stored_role(user, board)
+    if previous == role:
+        return None
+    wanted = set(ROLE_PERMISSIONS[role])
+    for codename in ALL_BOARD_PERMISSIONS:
+        if codename not in wanted:
+            remove_perm(f"contributors.{codename}", user, board)
+    for codename in wanted:
+        assign_perm(f"contributors.{codename}", user, board)
+    forget_cached_permissions(user)
+    return RoleChange.objects.create(board=board, user=user, previous_role=previous or "", new_role=role, actor=actor)
+
+
+@transaction.atomic
+def board_role_revoke(*, board: Board, user: User, actor: User | None = None) -> RoleChange | None:
+    _require_manager(actor, board)
+    previous = _stored_role(user, board)
+    if previous is None:
+        return None
+    for codename in ALL_BOARD_PERMISSIONS:
+        remove_perm(f"contributors.{codename}", user, board)
+    forget_cached_permissions(user)
+    return RoleChange.objects.create(board=board, user=user, previous_role=previous, new_role="", actor=actor)
+
+
+def _stored_role(user: User, board: Board) -> str | None:
+    """The role held through object permissions, ignoring site-admin status."""
+    codenames = set(
+        user.boarduserobjectpermission_set.filter(content_object=board).values_list("permission__codename", flat=True)
+    )
+    return role_from_permissions(codenames)

@@ -1,0 +1,77 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from cocreate.views import ServiceRefused, report_service_errors
+from contributors import selectors, services
+from contributors.forms import MemberForm
+from contributors.permissions import board_role, has_board_perm, prefetch_board_permissions
+from contributors.roles import CONTRIBUTE, MANAGE
+from drafts.models import DraftState
+from drafts.selectors import draft_list_for_user
+
+
+@login_required
+def board_list(request):
+    boards = list(selectors.boards_for_user(request.user))
+    prefetch_board_permissions(request.user, boards)
+    rows = [(board, board_role(request.user, board)) for board in boards]
+    return render(request, "contributors/board_list.html", {"rows": rows})
+
+
+@login_required
+def board_detail(request, slug: str):
+    board = selectors.board_get_for_user(request.user, slug=slug)
+    state = request.GET.get("state") or ""
+    if state not in DraftState.values:
+        state = ""
+    drafts = draft_list_for_user(request.user, board=board, state=state or None)
+    page = Paginator(drafts, 50).get_page(request.GET.get("page"))
+    context = {
+        "board": board,
+        "page": page,
+        "state": state,
+        "states": DraftState.choices,
+        "role": board_role(request.user, board),
+        "can_create": has_board_perm(request.user, board, CONTRIBUTE),
+        "can_manage": has_board_perm(request.user, board, MANAGE),
+    }
+    return render(request, "contributors/board_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def board_members(request, slug: str):
+    board = selectors.board_get_for_user(request.user, slug=slug)
+    if not has_board_perm(request.user, board, MANAGE):
+        raise PermissionDenied("Only the board's managers can manage its members.")
+    form = MemberForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            user = get_user_model().objects.filter(username=form.cleaned_data["username"], is_active=True).first()
+            if user is None:
+                form.add_error("username", "No active user has that username.")
+            else:
+                try:
+                    with report_service_errors(request):
+                        if form.cleaned_data["role"]:
+                            services.board_role_grant(
+                                board=board, user=user, role=form.cleaned_data["role"], actor=request.user
+                            )
+                        else:
+                            services.board_role_revoke(board=board, user=user, actor=request.user)
+                    return redirect("board-members", slug=board.slug)
+                except ServiceRefused as refused:
+                    status = refused.status
+    context = {
+        "board": board,
+        "members": selectors.board_members(board),
+        "changes": board.role_changes.select_related("user", "actor")[:20],
+        "form": form,
+    }
+    return render(request, "contributors/board_members.html", context, status=status)

@@ -1,0 +1,49 @@
+from django import forms
+
+# The channels a draft can carry its own text for; the publishing app maps channel kinds onto these.
+VARIANT_CHANNELS = [
+    ("x", "X"),
+    ("bluesky", "Bluesky"),
+    ("mastodon", "Mastodon"),
+    ("linkedin", "LinkedIn"),
+    ("facebook", "Facebook"),
+]
+
+
+class DraftForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 14}), required=False, strip=False)
+    tags = forms.CharField(required=False, help_text="Content pillars, comma separated.")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in VARIANT_CHANNELS:
+            self.fields[f"variant_{key}"] = forms.CharField(
+                label=f"{label} text", required=False, widget=forms.Textarea(attrs={"rows": 3})
+            )
+
+    @classmethod
+    def initial_for(cls, draft) -> dict:
+        initial = {"title": draft.title, "body": draft.body, "tags": ", ".join(draft.tags), "version": draft.version}
+        initial.update({f"variant_{key}": text for key, text in draft.variants.items()})
+        return initial
+
+    def content(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "body": data["body"],
+            "tags": [t.strip() for t in data["tags"].split(",") if t.strip()],
+            "variants": {key: data[f"variant_{key}"] for key, _ in VARIANT_CHANNELS if data[f"variant_{key}"].strip()},
+        }
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000)
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=10_000)
+    publish_at = forms.DateTimeField(required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -1,0 +1,186 @@
+from django.conf import settings
+from django.db import models
+from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
+
+from contributors.models import Board
+from drafts import rules
+
+
+class DraftState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    REVIEW = "review", "In review"
+    APPROVED = "approved", "Approved"
+    SCHEDULED = "scheduled", "Scheduled"
+    PUBLISHED = "published", "Published"
+    FAILED = "failed", "Failed"
+    ARCHIVED = "archived", "Archived"
+
+
+class Draft(FSMModelMixin, models.Model):
+    """A piece of content on its way from idea to platform.
+
+    Never call a transition method directly: drafts.services.draft_transition locks the row, checks
+    conditions and permissions, bumps the version and writes the audit event around it.
+    """
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="drafts")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="drafts")
+    coauthors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="coauthored_drafts")
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True, help_text="Markdown.")
+    tags = models.JSONField(default=list, blank=True, help_text="Content pillars.")
+    variants = models.JSONField(default=dict, blank=True, help_text="Per-channel text, keyed by channel.")
+    state = FSMField(default=DraftState.DRAFT, choices=DraftState.choices, protected=True, db_index=True)
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every change; for optimistic locking.")
+    review_round = models.PositiveIntegerField(default=0, help_text="Incremented on each submit.")
+    publish_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [
+            models.Index(fields=["board", "-updated_at", "-id"], name="draft_board_recent"),
+            models.Index(fields=["board", "state", "-updated_at", "-id"], name="draft_board_state_recent"),
+            models.Index(fields=["author", "-updated_at"], name="draft_author_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    # --- Workflow: each transition declares its permission; conditions live in the service. ---------
+
+    @transition(field=state, source=DraftState.DRAFT, target=DraftState.REVIEW, permission=rules.can_submit)
+    def submit(self) -> None:
+        self.review_round += 1
+
+    @transition(field=state, source=DraftState.REVIEW, target=DraftState.DRAFT, permission=rules.can_request_changes)
+    def request_changes(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=DraftState.REVIEW,
+        target=RETURN_VALUE(DraftState.REVIEW, DraftState.APPROVED),
+        permission=rules.can_approve,
+    )
+    def approve(self, *, approvals: int) -> str:
+        """Stays in review until the board's approval policy is met."""
+        return DraftState.APPROVED if approvals >= self.board.required_approvals else DraftState.REVIEW
+
+    @transition(field=state, source=DraftState.APPROVED, target=DraftState.SCHEDULED, permission=rules.can_schedule)
+    def schedule(self, *, publish_at) -> None:
+        self.publish_at = publish_at
+
+    @transition(field=state, source=DraftState.SCHEDULED, target=DraftState.APPROVED, permission=rules.can_schedule)
+    def unschedule(self) -> None:
+        self.publish_at = None
+
+    @transition(
+        field=state,
+        source=[DraftState.DRAFT, DraftState.REVIEW, DraftState.APPROVED],
+        target=DraftState.ARCHIVED,
+        permission=rules.can_archive,
+    )
+    def archive(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=DraftState.SCHEDULED,
+        target=DraftState.PUBLISHED,
+        permission=rules.system_only,
+        custom={"system": True},
+    )
+    def mark_published(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=DraftState.SCHEDULED,
+        target=DraftState.FAILED,
+        permission=rules.system_only,
+        custom={"system": True},
+    )
+    def mark_failed(self) -> None:
+        pass
+
+    @transition(field=state, source=DraftState.FAILED, target=DraftState.SCHEDULED, permission=rules.can_schedule)
+    def retry(self) -> None:
+        pass
+
+
+class DraftApproval(models.Model):
+    """One reviewer's approval in one review round; a resubmitted draft needs fresh approvals."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="approvals")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    review_round = models.PositiveIntegerField()
+    version = models.PositiveIntegerField(help_text="The draft version that was approved.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "reviewer", "review_round"], name="one_approval_per_round")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer_id} approved {self.draft_id} (round {self.review_round})"
+
+
+class DraftEvent(models.Model):
+    """The audit log: one row per transition (and creation), written in the transition's transaction."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    transition = models.CharField(max_length=40)
+    source = models.CharField(max_length=20, blank=True)
+    target = models.CharField(max_length=20)
+    comment = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["draft", "created_at"], name="event_draft_time")]
+
+    def __str__(self) -> str:
+        return f"{self.transition}: {self.source or '-'} -> {self.target}"
+
+
+class DraftRevision(models.Model):
+    """A snapshot of the content after each save; numbered from 1 per draft."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    tags = models.JSONField(default=list, blank=True)
+    variants = models.JSONField(default=dict, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["draft", "number"], name="one_revision_number_per_draft")]
+
+    def __str__(self) -> str:
+        return f"{self.draft_id} r{self.number}"
+
+
+class DraftComment(models.Model):
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.author_id} on {self.draft_id}: {self.body[:40]}"

@@ -1,0 +1,278 @@
+"""Every write to a draft. Pages, API, admin and Celery tasks call these and nothing else."""
+
+import re
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+from django_fsm import can_proceed, has_transition_perm
+
+from cocreate.errors import Conflict
+from contributors.models import Board, User
+from contributors.permissions import has_board_perm
+from contributors.roles import CONTRIBUTE
+from drafts import rules
+from drafts.models import Draft, DraftApproval, DraftComment, DraftEvent, DraftRevision
+from drafts.selectors import draft_get_for_user, transition_names
+
+MAX_TAGS = 20
+TAG_PATTERN = re.compile(r"^[\w][\w .&+-]{0,39}$")
+CHANNEL_KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+MAX_BODY_LENGTH = 200_000
+
+
+def _clean_content(*, title: str, body: str, tags, variants) -> tuple[str, str, list[str], dict[str, str]]:
+    errors: dict[str, list[str]] = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = ["A title is required."]
+    elif len(title) > 200:
+        errors["title"] = [f"Keep the title to 200 characters (it has {len(title)})."]
+    body = body or ""
+    if len(body) > MAX_BODY_LENGTH:
+        errors["body"] = [f"The body is limited to {MAX_BODY_LENGTH:,} characters."]
+    if tags is None:
+        tags = []
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        errors["tags"] = ["Tags must be a list of strings."]
+    else:
+        tags = list(dict.fromkeys(t.strip() for t in tags if t.strip()))
+        bad = [t for t in tags if not TAG_PATTERN.match(t)]
+        if bad:
+            errors["tags"] = [f"Tags are 1-40 letters, digits, spaces or .&+-_ ; not: {', '.join(bad)}."]
+        elif len(tags) > MAX_TAGS:
+            errors["tags"] = [f"At most {MAX_TAGS} tags."]
+    if variants is None:
+        variants = {}
+    if not isinstance(variants, dict) or not all(isinstance(v, str) for v in variants.values()):
+        errors["variants"] = ['Variants must be an object of channel -> text, e.g. {"x": "Short post"}.']
+    else:
+        bad = [k for k in variants if not CHANNEL_KEY_PATTERN.match(str(k))]
+        if bad:
+            errors["variants"] = [f"Channel keys are lower-case slugs; not: {', '.join(map(str, bad))}."]
+        variants = {k: v for k, v in variants.items() if v.strip()}
+    if errors:
+        raise ValidationError(errors)
+    return title, body, tags, variants
+
+
+def _record_revision(draft: Draft, author: User | None) -> DraftRevision:
+    number = (draft.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    return DraftRevision.objects.create(
+        draft=draft,
+        number=number,
+        title=draft.title,
+        body=draft.body,
+        tags=draft.tags,
+        variants=draft.variants,
+        author=author,
+    )
+
+
+def _enqueue_notification(event: DraftEvent) -> None:
+    from drafts.tasks import notify_draft_event
+
+    transaction.on_commit(lambda: notify_draft_event.delay(event.pk))
+
+
+@transaction.atomic
+def draft_create(
+    *,
+    board: Board,
+    author: User,
+    title: str,
+    body: str = "",
+    tags: list[str] | None = None,
+    variants: dict[str, str] | None = None,
+) -> Draft:
+    if not has_board_perm(author, board, CONTRIBUTE):
+        raise PermissionDenied("You cannot write drafts on this board.")
+    title, body, tags, variants = _clean_content(title=title, body=body, tags=tags, variants=variants)
+    draft = Draft.objects.create(board=board, author=author, title=title, body=body, tags=tags, variants=variants)
+    _record_revision(draft, author)
+    DraftEvent.objects.create(draft=draft, actor=author, transition="create", source="", target=draft.state)
+    return draft
+
+
+@transaction.atomic
+def draft_update(
+    *,
+    draft_id: int,
+    actor: User,
+    version: int,
+    title: str | None = None,
+    body: str | None = None,
+    tags: list[str] | None = None,
+    variants: dict[str, str] | None = None,
+) -> Draft:
+    """Save new content if `version` is still current; otherwise 409 and nothing changes."""
+    draft = draft_get_for_user(actor, draft_id, for_update=True)
+    if version != draft.version:
+        raise Conflict(
+            f"This draft changed since you opened it (you had version {version}, it is now {draft.version}). "
+            "Reload it and apply your changes again."
+        )
+    if not rules.can_edit(draft, actor):
+        raise PermissionDenied(
+            "Only drafts in the draft state can be edited, by their authors or the board's reviewers."
+        )
+    title, body, tags, variants = _clean_content(
+        title=draft.title if title is None else title,
+        body=draft.body if body is None else body,
+        tags=draft.tags if tags is None else tags,
+        variants=draft.variants if variants is None else variants,
+    )
+    if (title, body, tags, variants) == (draft.title, draft.body, draft.tags, draft.variants):
+        return draft
+    draft.title, draft.body, draft.tags, draft.variants = title, body, tags, variants
+    draft.version += 1
+    draft.save()
+    _record_revision(draft, actor)
+    return draft
+
+
+def _transition_arguments(name: str, draft: Draft, comment: str, publish_at: datetime | None) -> dict:
+    """Check what each transition needs from the caller; 400 with a field message otherwise."""
+    if name == "request_changes" and not comment.strip():
+        raise ValidationError({"comment": ["Say what should change: a comment is required."]})
+    if name in {"schedule"}:
+        if publish_at is None:
+            raise ValidationError({"publish_at": ["A publish time is required (ISO 8601 with offset)."]})
+        if timezone.is_naive(publish_at):
+            raise ValidationError({"publish_at": ["Give the publish time with its UTC offset."]})
+        if publish_at <= timezone.now():
+            raise ValidationError({"publish_at": ["The publish time must be in the future."]})
+        return {"publish_at": publish_at}
+    return {}
+
+
+@transaction.atomic
+def draft_transition(
+    *,
+    draft_id: int,
+    name: str,
+    actor: User | None,
+    comment: str = "",
+    publish_at: datetime | None = None,
+    expected_version: int | None = None,
+    data: dict | None = None,
+) -> DraftEvent:
+    """Take transition `name` on a draft: lock, check, apply, bump the version, audit. One transaction.
+
+    actor=None is the system (publishing workers); it may take only the transitions marked system.
+    Raises Http404 (cannot see the draft or no such transition), Conflict (wrong state, stale version,
+    lost a race), PermissionDenied (may see but not do this) or ValidationError (bad arguments).
+    """
+    if name not in transition_names():
+        raise Http404(f"There is no transition called {name!r}.")
+    if actor is None:
+        draft = Draft.objects.select_for_update(of=("self",)).select_related("board").get(pk=draft_id)
+    else:
+        draft = draft_get_for_user(actor, draft_id, for_update=True)
+    if expected_version is not None and expected_version != draft.version:
+        raise Conflict(f"This draft changed since you loaded it (version {expected_version}, now {draft.version}).")
+    method = getattr(draft, name)
+    if not can_proceed(method):
+        raise Conflict(f"A draft in state '{draft.state}' cannot be {_past_tense(name)}.")
+    is_system = _is_system_transition(draft, name)
+    if is_system and actor is not None:
+        raise PermissionDenied("Publishing outcomes are reported by the publishing workers only.")
+    if not is_system and not has_transition_perm(method, actor):
+        raise PermissionDenied(_refusal(name, draft, actor))
+    kwargs = _transition_arguments(name, draft, comment, publish_at)
+    if name == "approve":
+        kwargs["approvals"] = _record_approval(draft, actor)
+
+    source = draft.state
+    method(**kwargs)
+    draft.version += 1
+    draft.save()
+    event_data = dict(data or {})
+    if name == "approve":
+        event_data.update(approvals=kwargs["approvals"], required=draft.board.required_approvals)
+    if name == "schedule":
+        event_data["publish_at"] = draft.publish_at.isoformat()
+    event = DraftEvent.objects.create(
+        draft=draft, actor=actor, transition=name, source=source, target=draft.state, comment=comment, data=event_data
+    )
+    _enqueue_notification(event)
+    return event
+
+
+def _record_approval(draft: Draft, reviewer: User) -> int:
+    try:
+        with transaction.atomic():
+            DraftApproval.objects.create(
+                draft=draft, reviewer=reviewer, review_round=draft.review_round, version=draft.version
+            )
+    except IntegrityError as exc:
+        raise Conflict("You have already approved this draft.") from exc
+    return draft.approvals.filter(review_round=draft.review_round).count()
+
+
+def _is_system_transition(draft: Draft, name: str) -> bool:
+    transitions = Draft._meta.get_field("state").get_all_transitions(Draft)
+    return any(t.name == name and t.custom.get("system") for t in transitions)
+
+
+def _past_tense(name: str) -> str:
+    return {
+        "submit": "submitted",
+        "request_changes": "sent back for changes",
+        "approve": "approved",
+        "schedule": "scheduled",
+        "unschedule": "unscheduled",
+        "archive": "archived",
+        "mark_published": "marked published",
+        "mark_failed": "marked failed",
+        "retry": "retried",
+    }.get(name, name)
+
+
+def _refusal(name: str, draft: Draft, actor: User) -> str:
+    if name == "approve" and rules.is_author(draft, actor):
+        return "Nobody approves their own draft: another reviewer must approve it."
+    if name == "approve" and rules.can_review(draft, actor):
+        return "You have already approved this draft in this review round."
+    return f"You are not allowed to {name.replace('_', ' ')} this draft."
+
+
+@transaction.atomic
+def comment_create(*, draft_id: int, author: User, body: str) -> DraftComment:
+    draft = draft_get_for_user(author, draft_id)
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": ["A comment cannot be empty."]})
+    if len(body) > 10_000:
+        raise ValidationError({"body": ["Keep comments under 10,000 characters."]})
+    return DraftComment.objects.create(draft=draft, author=author, body=body)
+
+
+def draft_event_notify(*, event_id: int) -> bool:
+    """E-mail the draft's author about a transition someone else took. Claimed first, so sent once."""
+    with transaction.atomic():
+        # The claim and the send share a transaction: if sending fails, the claim rolls back and a retry
+        # sends again; if two workers get the same task, only one claim succeeds.
+        claimed = DraftEvent.objects.filter(pk=event_id, notified_at=None).update(notified_at=timezone.now())
+        if not claimed:
+            return False
+        event = DraftEvent.objects.select_related("draft__author", "actor", "draft__board").get(pk=event_id)
+        author = event.draft.author
+        if event.actor_id == author.pk or not author.email:
+            return True
+        _send_event_mail(event, author)
+        return True
+
+
+def _send_event_mail(event: DraftEvent, author: User) -> None:
+    who = str(event.actor) if event.actor else "Cocreate"
+    send_mail(
+        subject=f"[{event.draft.board}] {event.draft.title}: {event.target}",
+        message=f"{who} took '{event.transition}' on your draft \"{event.draft.title}\" "
+        f"({event.source} -> {event.target}).\n\n{event.comment}".strip(),
+        from_email=None,
+        recipient_list=[author.email],
+    )

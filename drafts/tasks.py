@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from drafts import services
+
+
+@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def notify_draft_event(event_id: int) -> bool:
+    return services.draft_event_notify(event_id=event_id)

@@ -1,0 +1,16 @@
+from django import template
+from django.utils.safestring import mark_safe
+
+from drafts.rendering import render_markdown
+
+register = template.Library()
+
+
+@register.filter
+def markdown(text: str) -> str:
+    return mark_safe(render_markdown(text))  # noqa: S308 - sanitized by nh3 in render_markdown
+
+
+@register.filter
+def humanize_transition(name: str) -> str:
+    return name.replace("_", " ").capitalize()

@@ -1,0 +1,157 @@
+"""Web pages for drafts. Every access goes through a selector; every write through drafts.services."""
+
+import zoneinfo
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cocreate.views import ServiceRefused, report_service_errors
+from contributors.selectors import board_get_for_user
+from drafts import rules, selectors, services
+from drafts.forms import CommentForm, DraftForm, TransitionForm
+
+
+def _detail_context(request, draft) -> dict:
+    return {
+        "draft": draft,
+        "board": draft.board,
+        "events": draft.events.select_related("actor"),
+        "comments": draft.comments.select_related("author"),
+        "transitions": selectors.draft_available_transitions(draft, request.user),
+        "can_edit": rules.can_edit(draft, request.user),
+        "comment_form": CommentForm(),
+        "revision_count": draft.revisions.count(),
+    }
+
+
+def _render_detail(request, draft_id: int, status: int = 200):
+    draft = selectors.draft_get_for_user(request.user, draft_id)
+    return render(request, "drafts/draft_detail.html", _detail_context(request, draft), status=status)
+
+
+@login_required
+def draft_detail(request, draft_id: int):
+    return _render_detail(request, draft_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_create(request, slug: str):
+    board = board_get_for_user(request.user, slug=slug)
+    form = DraftForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            with report_service_errors(request):
+                draft = services.draft_create(board=board, author=request.user, **form.content())
+            return redirect("draft-detail", draft_id=draft.pk)
+        except ServiceRefused as refused:
+            status = refused.status
+    elif request.method == "POST":
+        status = 400
+    return render(request, "drafts/draft_form.html", {"form": form, "board": board}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_edit(request, draft_id: int):
+    draft = selectors.draft_get_for_user(request.user, draft_id)
+    status = 200
+    if request.method == "POST":
+        form = DraftForm(request.POST)
+        if form.is_valid():
+            try:
+                with report_service_errors(request):
+                    services.draft_update(
+                        draft_id=draft.pk,
+                        actor=request.user,
+                        version=form.cleaned_data["version"] or 0,
+                        **form.content(),
+                    )
+                return redirect("draft-detail", draft_id=draft.pk)
+            except ServiceRefused as refused:
+                status = refused.status
+        else:
+            status = 400
+    else:
+        if not rules.can_edit(draft, request.user):
+            raise PermissionDenied("This draft cannot be edited now.")
+        form = DraftForm(initial=DraftForm.initial_for(draft))
+    # On a conflict the user keeps what they typed; the page shows the newer version beside it.
+    return render(
+        request, "drafts/draft_form.html", {"form": form, "board": draft.board, "draft": draft}, status=status
+    )
+
+
+@login_required
+@require_POST
+def draft_transition(request, draft_id: int, name: str):
+    draft = selectors.draft_get_for_user(request.user, draft_id)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, draft.pk, status=400)
+    publish_at = form.cleaned_data["publish_at"]
+    if publish_at is not None and timezone.is_naive(publish_at):
+        # The browser's datetime-local field has no offset: it means the board's local time.
+        publish_at = timezone.make_aware(publish_at, zoneinfo.ZoneInfo(draft.board.time_zone))
+    try:
+        with report_service_errors(request):
+            services.draft_transition(
+                draft_id=draft.pk,
+                name=name,
+                actor=request.user,
+                comment=form.cleaned_data["comment"],
+                publish_at=publish_at,
+                expected_version=form.cleaned_data["version"],
+            )
+    except ServiceRefused as refused:
+        return _render_detail(request, draft.pk, status=refused.status)
+    return redirect("draft-detail", draft_id=draft.pk)
+
+
+@login_required
+@require_POST
+def comment_create(request, draft_id: int):
+    draft = selectors.draft_get_for_user(request.user, draft_id)
+    form = CommentForm(request.POST)
+    status = 201
+    if form.is_valid():
+        try:
+            with report_service_errors(request):
+                services.comment_create(draft_id=draft.pk, author=request.user, body=form.cleaned_data["body"])
+            form = CommentForm()
+        except ServiceRefused as refused:
+            status = refused.status
+    else:
+        status = 400
+    if not request.htmx:
+        return (
+            redirect("draft-detail", draft_id=draft.pk) if status == 201 else _render_detail(request, draft.pk, status)
+        )
+    context = {"draft": draft, "comments": draft.comments.select_related("author"), "comment_form": form}
+    return render(request, "drafts/_comments.html", context, status=200 if status == 201 else status)
+
+
+@login_required
+def draft_revisions(request, draft_id: int):
+    draft = selectors.draft_get_for_user(request.user, draft_id)
+    revisions = draft.revisions.select_related("author").order_by("-number")
+    return render(
+        request, "drafts/draft_revisions.html", {"draft": draft, "board": draft.board, "revisions": revisions}
+    )
+
+
+@login_required
+def draft_diff(request, draft_id: int):
+    draft = selectors.draft_get_for_user(request.user, draft_id)
+    try:
+        from_number = int(request.GET["from"]) if request.GET.get("from") else None
+        to_number = int(request.GET["to"]) if request.GET.get("to") else None
+    except ValueError:
+        return render(request, "error.html", {"message": "Revision numbers must be whole numbers."}, status=400)
+    old, new = selectors.revision_pair(draft, from_number=from_number, to_number=to_number)
+    context = {"draft": draft, "board": draft.board, "old": old, "new": new, "diff": selectors.revision_diff(old, new)}
+    return render(request, "drafts/draft_diff.html", context)
