@@ -30,7 +30,6 @@ BOARDS = [
 ]
 
 
-
 def _describe_roles(staff: bool, roles: dict[str, str]) -> str:
     if staff:
         return "staff (site admin)"
