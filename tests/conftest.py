@@ -1,0 +1,85 @@
+import os
+from dataclasses import dataclass
+
+import pytest
+from rest_framework.test import APIClient
+
+from contributors.models import Board, User
+from tests.factories import BoardFactory, UserFactory, make_draft, member
+
+
+@dataclass
+class Personas:
+    """One board with a user of each role, plus a contributor of another board (the outsider)."""
+
+    board: Board
+    other_board: Board
+    admin: User
+    manager: User
+    reviewer: User
+    contributor: User
+    outsider: User
+
+
+PERSONA_NAMES = ["anonymous", "outsider", "contributor", "reviewer", "manager", "admin"]
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    board = BoardFactory(name="Launch", slug="launch")
+    other_board = BoardFactory(name="Elsewhere", slug="elsewhere")
+    return Personas(
+        board=board,
+        other_board=other_board,
+        admin=UserFactory(username="admin", is_staff=True, is_superuser=True),
+        manager=member(board, "manager", username="manager"),
+        reviewer=member(board, "reviewer", username="reviewer"),
+        contributor=member(board, "contributor", username="contributor"),
+        outsider=member(other_board, "contributor", username="outsider"),
+    )
+
+
+@pytest.fixture
+def draft(personas):
+    """A draft written by the board's contributor, in state `draft`."""
+    return make_draft(personas.board, personas.contributor, title="Spring launch post")
+
+
+def persona_user(personas: Personas, name: str) -> User | None:
+    return None if name == "anonymous" else getattr(personas, name)
+
+
+@pytest.fixture
+def api_client_for(personas):
+    def _client(name: str) -> APIClient:
+        client = APIClient()
+        user = persona_user(personas, name)
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return _client
+
+
+@pytest.fixture
+def web_client_for(personas, client):
+    def _client(name: str):
+        user = persona_user(personas, name)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return _client
+
+
+def services_available() -> bool:
+    return bool(os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL"))
+
+
+def require_services(reason: str):
+    """Skip without PostgreSQL + Redis, unless REQUIRE_SERVICES=1 turns the skip into a failure."""
+    if services_available():
+        return
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}: set DATABASE_URL (postgres) and REDIS_URL.")
+    pytest.skip(f"{reason}: set DATABASE_URL (postgres) and REDIS_URL to run it.")

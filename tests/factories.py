@@ -1,0 +1,76 @@
+"""Test data built through the real services, so tests see what production would have written."""
+
+import factory
+from django.utils import timezone
+
+from contributors.models import Board, User
+from contributors.services import board_role_grant
+from drafts.services import draft_create, draft_transition
+
+PASSWORD = "test-password"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class BoardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Board
+
+    name = factory.Sequence(lambda n: f"Board {n}")
+    slug = factory.Sequence(lambda n: f"board-{n}")
+    time_zone = "Europe/Copenhagen"
+
+
+def member(board: Board, role: str, **user_fields) -> User:
+    user = UserFactory(**user_fields)
+    board_role_grant(board=board, user=user, role=role)
+    return user
+
+
+def make_draft(board: Board, author: User, **fields):
+    fields.setdefault("title", "A draft")
+    fields.setdefault("body", "Some **markdown** body.")
+    return draft_create(board=board, author=author, **fields)
+
+
+# How to reach each state from `draft`, as (transition, persona) steps. Personas are keys of Personas.
+PATH_TO_STATE = {
+    "draft": [],
+    "review": [("submit", "contributor")],
+    "approved": [("submit", "contributor"), ("approve", "reviewer")],
+    "scheduled": [("submit", "contributor"), ("approve", "reviewer"), ("schedule", "manager")],
+    "published": [
+        ("submit", "contributor"),
+        ("approve", "reviewer"),
+        ("schedule", "manager"),
+        ("mark_published", None),
+    ],
+    "failed": [("submit", "contributor"), ("approve", "reviewer"), ("schedule", "manager"), ("mark_failed", None)],
+    "archived": [("archive", "contributor")],
+}
+
+
+def future(minutes: int = 60):
+    return timezone.now() + timezone.timedelta(minutes=minutes)
+
+
+def advance(draft, state: str, personas) -> None:
+    """Walk a draft to `state` through the real workflow."""
+    for name, persona in PATH_TO_STATE[state]:
+        actor = getattr(personas, persona) if persona else None
+        kwargs = {"publish_at": future()} if name == "schedule" else {}
+        draft_transition(draft_id=draft.pk, name=name, actor=actor, **kwargs)
+    draft.refresh_from_db()
