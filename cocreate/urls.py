@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
+from cocreate.parsers import PARSER_CLASSES
 from contributors import api as contributors_api
 from contributors import views as contributors_views
 from drafts import api as drafts_api
@@ -15,7 +16,7 @@ router.register("boards", contributors_api.BoardViewSet, basename="api-board")
 router.register("drafts", drafts_api.DraftViewSet, basename="api-draft")
 
 api_urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", ObtainAuthToken.as_view(parser_classes=PARSER_CLASSES), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),

@@ -2,6 +2,7 @@
 
 import zoneinfo
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -27,9 +28,10 @@ def _detail_context(request, draft) -> dict:
     }
 
 
-def _render_detail(request, draft_id: int, status: int = 200):
+def _render_detail(request, draft_id: int, status: int = 200, **extra):
     draft = selectors.draft_get_for_user(request.user, draft_id)
-    return render(request, "drafts/draft_detail.html", _detail_context(request, draft), status=status)
+    context = {**_detail_context(request, draft), **extra}
+    return render(request, "drafts/draft_detail.html", context, status=status)
 
 
 @login_required
@@ -91,12 +93,16 @@ def draft_edit(request, draft_id: int):
 def draft_transition(request, draft_id: int, name: str):
     draft = selectors.draft_get_for_user(request.user, draft_id)
     form = TransitionForm(request.POST)
-    if not form.is_valid():
+    # The browser's datetime-local field has no offset: it means the board's local time. The form field
+    # makes a naive value aware in the current time zone, so validate with the board's zone active.
+    with timezone.override(zoneinfo.ZoneInfo(draft.board.time_zone)):
+        valid = form.is_valid()
+    if not valid:
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{field}: {error}")
         return _render_detail(request, draft.pk, status=400)
     publish_at = form.cleaned_data["publish_at"]
-    if publish_at is not None and timezone.is_naive(publish_at):
-        # The browser's datetime-local field has no offset: it means the board's local time.
-        publish_at = timezone.make_aware(publish_at, zoneinfo.ZoneInfo(draft.board.time_zone))
     try:
         with report_service_errors(request):
             services.draft_transition(
@@ -129,7 +135,9 @@ def comment_create(request, draft_id: int):
         status = 400
     if not request.htmx:
         return (
-            redirect("draft-detail", draft_id=draft.pk) if status == 201 else _render_detail(request, draft.pk, status)
+            redirect("draft-detail", draft_id=draft.pk)
+            if status == 201
+            else _render_detail(request, draft.pk, status, comment_form=form)
         )
     context = {"draft": draft, "comments": draft.comments.select_related("author"), "comment_form": form}
     return render(request, "drafts/_comments.html", context, status=200 if status == 201 else status)
