@@ -269,8 +269,10 @@ def draft_event_notify(*, event_id: int) -> bool:
 
 def _send_event_mail(event: DraftEvent, author: User) -> None:
     who = str(event.actor) if event.actor else "Cocreate"
+    subject = f"[{event.draft.board}] {event.draft.title}: {event.target}"
     send_mail(
-        subject=f"[{event.draft.board}] {event.draft.title}: {event.target}",
+        # A title may contain line breaks; a mail header may not (BadHeaderError would fail every retry).
+        subject=" ".join(subject.split()),
         message=f"{who} took '{event.transition}' on your draft \"{event.draft.title}\" "
         f"({event.source} -> {event.target}).\n\n{event.comment}".strip(),
         from_email=None,
