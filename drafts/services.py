@@ -26,7 +26,8 @@ MAX_BODY_LENGTH = 200_000
 
 def _clean_content(*, title: str, body: str, tags, variants) -> tuple[str, str, list[str], dict[str, str]]:
     errors: dict[str, list[str]] = {}
-    title = (title or "").strip()
+    # A title is one line: it becomes a mail subject, a page heading and often a post's first line.
+    title = " ".join((title or "").split())
     if not title:
         errors["title"] = ["A title is required."]
     elif len(title) > 200:

@@ -81,3 +81,16 @@ def test_it_takes_a_draft_from_writing_to_approved_in_the_browser(browser, live_
     page.screenshot(path=str(tmp_path / "approved.png"), full_page=True)
     context.close()
     assert Draft.objects.get(pk=draft.pk).state == "approved"
+
+
+def test_it_shows_why_a_comment_was_refused_without_reloading(browser, live_server, personas, draft):
+    context = browser.new_context()
+    page = context.new_page()
+    log_in(page, live_server, personas.reviewer.username)
+    page.goto(f"{live_server.url}/drafts/{draft.pk}/")
+    page.fill("#comments textarea[name=body]", "   ")
+    page.click("#comments button[type=submit]")
+    # The 400 fragment is swapped in (htmx-config in base.html), so the reason is visible.
+    page.wait_for_selector("#comments .errorlist:has-text('This field is required.')")
+    context.close()
+    assert not DraftComment.objects.filter(draft=draft).exists()
