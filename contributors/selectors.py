@@ -1,9 +1,10 @@
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
-from contributors.models import Board, BoardUserObjectPermission
+from contributors.models import Board, BoardGroupObjectPermission, BoardUserObjectPermission
 from contributors.permissions import is_site_admin
 from contributors.roles import VIEW, role_from_permissions
 
@@ -17,6 +18,27 @@ def boards_with_perm(user, codename: str) -> QuerySet[Board]:
     return get_objects_for_user(
         user, f"contributors.{codename}", klass=Board, accept_global_perms=False, with_superuser=False
     )
+
+
+def board_ids_with_perm(user, *codenames: str) -> QuerySet:
+    """Ids of the boards on which the user holds any of `codenames`, as a subquery for `board__in=`.
+
+    The same boards as boards_with_perm() (grants to the user and to the user's groups), shaped for
+    PostgreSQL's planner: guardian's queryset is `id IN (user grants) OR id IN (group grants)`, an OR the
+    planner cannot turn into a join, so it guesses that most boards match and scans every draft. A
+    UNION ALL of the two grant lists is planned as a semi-join driving index scans per board.
+    """
+    if is_site_admin(user):
+        return Board.objects.values("pk")
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Board.objects.none().values("pk")
+    grants = {
+        "permission__content_type": ContentType.objects.get_for_model(Board),
+        "permission__codename__in": codenames,
+    }
+    direct = BoardUserObjectPermission.objects.filter(user=user, **grants).values("content_object_id")
+    via_groups = BoardGroupObjectPermission.objects.filter(group__user=user, **grants).values("content_object_id")
+    return direct.union(via_groups, all=True)
 
 
 def boards_for_user(user) -> QuerySet[Board]:

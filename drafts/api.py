@@ -1,5 +1,6 @@
 """JSON API for drafts. Thin: parse input, call a selector or service, serialize the result."""
 
+from django.core.paginator import Paginator as DjangoPaginator
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -7,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from cocreate.api import Pagination
 from drafts import selectors, services
 from drafts.filters import DraftFilter
 from drafts.serializers import (
@@ -22,9 +24,28 @@ from drafts.serializers import (
 )
 
 
+class DraftListPaginator(DjangoPaginator):
+    """Reads the page's drafts by id after choosing the ids (see selectors.draft_list_page)."""
+
+    def _get_page(self, object_list, number, paginator):
+        return super()._get_page(selectors.draft_list_page(object_list), number, paginator)
+
+
+class DraftListPagination(Pagination):
+    django_paginator_class = DraftListPaginator
+
+
 class DraftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     filterset_class = DraftFilter
     serializer_class = DraftSerializer
+
+    @property
+    def paginator(self):
+        """The draft list pages by deferred join; the nested lists (events, revisions, comments) as usual."""
+        if not hasattr(self, "_paginator"):
+            pagination_class = DraftListPagination if self.action == "list" else self.pagination_class
+            self._paginator = pagination_class() if pagination_class else None
+        return self._paginator
 
     def get_queryset(self):
         return selectors.draft_list_for_user(self.request.user)

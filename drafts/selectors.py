@@ -6,23 +6,29 @@ from django_fsm import can_proceed, has_transition_perm
 
 from contributors.permissions import is_site_admin
 from contributors.roles import REVIEW, VIEW
-from contributors.selectors import boards_with_perm
+from contributors.selectors import board_ids_with_perm
 from drafts.models import Draft, DraftRevision
 
 
 def drafts_for_user(user) -> QuerySet[Draft]:
     """Every draft the user may see: all drafts on boards they review, their own on boards they write for.
 
-    Built from subqueries (no JOIN + DISTINCT), so it stays one cheap query however many boards.
+    Built from subqueries (no JOIN + DISTINCT), so it stays one cheap query however many boards. The outer
+    condition is "on a board the user can see" (a semi-join PostgreSQL drives through the board indexes);
+    the reviewer/author rule is then checked per draft: R or (M and own) == (M or R) and (R or own).
     """
     if is_site_admin(user):
         return Draft.objects.all()
     if user is None or not user.is_authenticated or not user.is_active:
         return Draft.objects.none()
     own = Q(author=user) | Q(Exists(Draft.coauthors.through.objects.filter(draft_id=OuterRef("pk"), user_id=user.pk)))
-    reviewed_boards = boards_with_perm(user, REVIEW).values("pk")
-    member_boards = boards_with_perm(user, VIEW).values("pk")
-    return Draft.objects.filter(Q(board__in=reviewed_boards) | (Q(board__in=member_boards) & own))
+    visible_boards = board_ids_with_perm(user, VIEW, REVIEW)
+    reviewed_boards = board_ids_with_perm(user, REVIEW)
+    return Draft.objects.filter(Q(board__in=visible_boards), Q(board__in=reviewed_boards) | own)
+
+
+def _with_list_relations(drafts: QuerySet[Draft]) -> QuerySet[Draft]:
+    return drafts.select_related("board", "author").prefetch_related("coauthors")
 
 
 def draft_list_for_user(user, *, board=None, state: str | None = None) -> QuerySet[Draft]:
@@ -31,7 +37,20 @@ def draft_list_for_user(user, *, board=None, state: str | None = None) -> QueryS
         drafts = drafts.filter(board=board)
     if state:
         drafts = drafts.filter(state=state)
-    return drafts.select_related("board", "author").prefetch_related("coauthors")
+    return _with_list_relations(drafts)
+
+
+def draft_list_page(page: QuerySet[Draft]) -> QuerySet[Draft]:
+    """One page of a draft list, loaded as a "deferred join" (still one statement).
+
+    `page` is a sliced draft_list_for_user() queryset. Only the ids are selected under its ORDER BY ... LIMIT
+    (an index-only scan of the board indexes, which include author_id), then just those rows are read.
+    Reading whole rows for every visible draft before sorting costs one heap page per draft: over 100 ms
+    for a reviewer of 20 boards with 10,000 drafts.
+    """
+    ordering = page.query.order_by or Draft._meta.ordering
+    ids = page.prefetch_related(None).values("pk")
+    return _with_list_relations(Draft.objects.filter(pk__in=ids)).order_by(*ordering)
 
 
 def draft_get_for_user(user, pk: int, *, for_update: bool = False) -> Draft:
@@ -46,16 +65,14 @@ def draft_get_for_user(user, pk: int, *, for_update: bool = False) -> Draft:
 
 
 def transition_names() -> list[str]:
-    return [t.name for t in Draft._meta.get_field("state").get_all_transitions(Draft)]
+    """Each transition once (django-fsm lists a transition once per source state)."""
+    return list(dict.fromkeys(t.name for t in Draft._meta.get_field("state").get_all_transitions(Draft)))
 
 
 def human_transition_names() -> list[str]:
     """Transitions a person can take (publishing outcomes are reported by workers only)."""
-    names = []
-    for t in Draft._meta.get_field("state").get_all_transitions(Draft):
-        if not t.custom.get("system") and t.name not in names:
-            names.append(t.name)
-    return names
+    transitions = Draft._meta.get_field("state").get_all_transitions(Draft)
+    return list(dict.fromkeys(t.name for t in transitions if not t.custom.get("system")))
 
 
 def draft_available_transitions(draft: Draft, user) -> list[str]:

@@ -139,7 +139,10 @@ def _transition_arguments(name: str, draft: Draft, comment: str, publish_at: dat
     """Check what each transition needs from the caller; 400 with a field message otherwise."""
     if name == "request_changes" and not comment.strip():
         raise ValidationError({"comment": ["Say what should change: a comment is required."]})
-    if name in {"schedule"}:
+    if name == "retry" and publish_at is None:
+        # Retrying a failed post without a new time means "as soon as possible", never "in the past".
+        return {"publish_at": max(draft.publish_at or timezone.now(), timezone.now())}
+    if name in {"schedule", "retry"}:
         if publish_at is None:
             raise ValidationError({"publish_at": ["A publish time is required (ISO 8601 with offset)."]})
         if timezone.is_naive(publish_at):
@@ -163,9 +166,10 @@ def draft_transition(
 ) -> DraftEvent:
     """Take transition `name` on a draft: lock, check, apply, bump the version, audit. One transaction.
 
-    actor=None is the system (publishing workers); it may take only the transitions marked system.
-    Raises Http404 (cannot see the draft or no such transition), Conflict (wrong state, stale version,
-    lost a race), PermissionDenied (may see but not do this) or ValidationError (bad arguments).
+    actor=None is the system (publishing workers); it may take only the transitions marked system, and
+    gets Draft.DoesNotExist for a draft that is gone. For people it raises Http404 (cannot see the draft,
+    or no such transition), Conflict (wrong state, stale version, lost a race), PermissionDenied (may see
+    but not do this) or ValidationError (bad arguments).
     """
     if name not in transition_names():
         raise Http404(f"There is no transition called {name!r}.")
@@ -194,7 +198,7 @@ def draft_transition(
     event_data = dict(data or {})
     if name == "approve":
         event_data.update(approvals=kwargs["approvals"], required=draft.board.required_approvals)
-    if name == "schedule":
+    if name in {"schedule", "retry"}:
         event_data["publish_at"] = draft.publish_at.isoformat()
     event = DraftEvent.objects.create(
         draft=draft, actor=actor, transition=name, source=source, target=draft.state, comment=comment, data=event_data

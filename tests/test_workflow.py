@@ -469,3 +469,32 @@ def test_it_notifies_about_a_draft_whose_title_spans_lines(personas, django_capt
     assert mail.outbox[0].subject == "[Launch] Part one Part two: review"
     event.refresh_from_db()
     assert event.notified_at is not None
+
+
+def test_it_retries_a_failed_draft_as_soon_as_possible_when_its_slot_has_passed(personas, draft):
+    advance(draft, "failed", personas)
+    Draft.objects.filter(pk=draft.pk).update(publish_at=timezone.now() - timedelta(hours=3))
+    before = timezone.now()
+    event = draft_transition(draft_id=draft.pk, name="retry", actor=personas.manager)
+    draft.refresh_from_db()
+    assert draft.state == "scheduled"
+    assert draft.publish_at >= before
+    assert event.data["publish_at"] == draft.publish_at.isoformat()
+
+
+def test_it_retries_a_failed_draft_at_a_new_time(personas, draft):
+    advance(draft, "failed", personas)
+    new_time = future(minutes=240)
+    draft_transition(draft_id=draft.pk, name="retry", actor=personas.manager, publish_at=new_time)
+    draft.refresh_from_db()
+    assert draft.publish_at == new_time
+
+
+def test_it_refuses_a_retry_into_the_past(personas, draft):
+    advance(draft, "failed", personas)
+    with pytest.raises(ValidationError):
+        draft_transition(
+            draft_id=draft.pk, name="retry", actor=personas.manager, publish_at=timezone.now() - timedelta(minutes=1)
+        )
+    draft.refresh_from_db()
+    assert draft.state == "failed"
