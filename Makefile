@@ -30,6 +30,7 @@ test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
+	@mkdir -p "$(COCREATE_VAR_DIR)"
 	$(BIN)/ruff check .
 	DJANGO_SETTINGS_MODULE=cocreate.settings_test $(BIN)/python manage.py makemigrations --check --dry-run
 

@@ -69,106 +69,60 @@ def load_demo_data() -> bool:
     return created
 
 
-def _advance(draft, steps, users):
-    for name, actor, kwargs in steps:
-        draft_transition(draft_id=draft.pk, name=name, actor=users.get(actor), **kwargs)
+SUBMIT = ("submit", "alice", {})
+APPROVE = ("approve", "reviewer", {"comment": "Clear and on-brand."})
+SCHEDULE = ("schedule", "manager", {"publish_at": "in two days"})
+
+# board, author, title, body, tags, variants, workflow steps (transition, actor or None, arguments)
+DEMO_DRAFTS = [
+    ("launch", "alice", "Behind the scenes: building the launch video", "We filmed in three cities in two days.",
+     ["culture"], {}, [SUBMIT]),
+    ("launch", "alice", "Launch-day checklist for teams", "A printable checklist.", ["how-to"], {},
+     [SUBMIT, ("request_changes", "reviewer", {"comment": "Please add the pricing section."})]),
+    ("launch", "alice", "Why we built the planner", "A note from the founders.", ["story"],
+     {"linkedin": "Why we built the planner: a note from our founders."}, [SUBMIT, APPROVE]),
+    ("launch", "alice", "Meet the planner: launch announcement", "Today we launch the planner.", ["product"],
+     {"x": "Meet the planner!", "bluesky": "Meet the planner, out today."}, [SUBMIT, APPROVE, SCHEDULE]),
+    ("launch", "alice", "Teaser: something new is coming", "Stay tuned.", ["product"], {},
+     [SUBMIT, APPROVE, SCHEDULE, ("mark_published", None, {})]),
+    ("launch", "alice", "Webinar invitation", "Join our launch webinar.", ["event"], {},
+     [SUBMIT, APPROVE, SCHEDULE, ("mark_failed", None, {"comment": "The platform rejected the post (demo)."})]),
+    ("launch", "alice", "Old idea: a launch poem", "Roses are red...", ["fun"], {},
+     [("archive", "alice", {"comment": "Not our tone after all."})]),
+    ("community", "bob", "My top 3 planner tips", "1. Colours\n2. Templates\n3. Shared lists", ["tips"], {}, []),
+]  # fmt: skip
 
 
 def _create_drafts(boards, users) -> None:
-    launch, community = boards["launch"], boards["community"]
-    soon = timezone.now() + timedelta(days=2)
-    submit = ("submit", "alice", {})
-    approve = ("approve", "reviewer", {"comment": "Clear and on-brand."})
-    schedule = ("schedule", "manager", {"publish_at": soon})
+    in_two_days = timezone.now() + timedelta(days=2)
+    for slug, author, title, body, tags, variants, steps in DEMO_DRAFTS:
+        draft = draft_create(
+            board=boards[slug], author=users[author], title=title, body=body, tags=tags, variants=variants
+        )
+        for name, actor, arguments in steps:
+            if "publish_at" in arguments:
+                arguments = {**arguments, "publish_at": in_two_days}
+            draft_transition(draft_id=draft.pk, name=name, actor=users.get(actor), **arguments)
 
-    d = draft_create(
-        board=launch,
+    # A draft with history: edited once and commented on, still being written.
+    draft = draft_create(
+        board=boards["launch"],
         author=users["alice"],
         title="Five ways our new planner saves your Monday",
         body="Mondays are **hard**. Here is how the planner helps:\n\n1. One inbox\n2. Smart reminders\n",
         tags=["product", "how-to"],
         variants={"x": "5 ways the new planner saves your Monday"},
     )
-    draft_update(
-        draft_id=d.pk, actor=users["alice"], version=d.version, body=d.body + "3. Shared boards with your team\n"
-    )
-    comment_create(draft_id=d.pk, author=users["reviewer"], body="Could we add a customer quote?")
+    draft_update(draft_id=draft.pk, actor=users["alice"], version=draft.version, body=draft.body + "3. Shared boards\n")
+    comment_create(draft_id=draft.pk, author=users["reviewer"], body="Could we add a customer quote?")
 
-    d = draft_create(
-        board=launch,
-        author=users["alice"],
-        title="Behind the scenes: building the launch video",
-        body="We filmed in three cities in two days.",
-        tags=["culture"],
-    )
-    _advance(d, [submit], users)
-
-    d = draft_create(
-        board=launch,
-        author=users["alice"],
-        title="Launch-day checklist for teams",
-        body="A printable checklist.",
-        tags=["how-to"],
-    )
-    _advance(d, [submit, ("request_changes", "reviewer", {"comment": "Please add the pricing section."})], users)
-
-    d = draft_create(
-        board=launch,
-        author=users["alice"],
-        title="Why we built the planner",
-        body="A note from the founders.",
-        tags=["story"],
-        variants={"linkedin": "Why we built the planner: a note from our founders."},
-    )
-    _advance(d, [submit, approve], users)
-
-    d = draft_create(
-        board=launch,
-        author=users["alice"],
-        title="Meet the planner: launch announcement",
-        body="Today we launch the planner.",
-        tags=["product"],
-        variants={"x": "Meet the planner!", "bluesky": "Meet the planner, out today."},
-    )
-    _advance(d, [submit, approve, schedule], users)
-
-    d = draft_create(
-        board=launch,
-        author=users["alice"],
-        title="Teaser: something new is coming",
-        body="Stay tuned.",
-        tags=["product"],
-    )
-    _advance(d, [submit, approve, schedule, ("mark_published", None, {})], users)
-
-    d = draft_create(
-        board=launch, author=users["alice"], title="Webinar invitation", body="Join our launch webinar.", tags=["event"]
-    )
-    _advance(
-        d,
-        [submit, approve, schedule, ("mark_failed", None, {"comment": "The platform rejected the post (demo)."})],
-        users,
-    )
-
-    d = draft_create(
-        board=launch, author=users["alice"], title="Old idea: a launch poem", body="Roses are red...", tags=["fun"]
-    )
-    _advance(d, [("archive", "alice", {"comment": "Not our tone after all."})], users)
-
-    d = draft_create(
-        board=community,
+    # A customer story in review, with a comment from the team.
+    draft = draft_create(
+        board=boards["community"],
         author=users["bob"],
         title="How I organise my family with the planner",
         body="As a dad of three, I need **one** place for everything.",
         tags=["customer-story"],
     )
-    comment_create(draft_id=d.pk, author=users["manager"], body="Love this! Can you add a photo?")
-    _advance(d, [("submit", "bob", {})], users)
-
-    draft_create(
-        board=community,
-        author=users["bob"],
-        title="My top 3 planner tips",
-        body="1. Colours\n2. Templates\n3. Shared lists",
-        tags=["tips"],
-    )
+    comment_create(draft_id=draft.pk, author=users["manager"], body="Love this! Can you add a photo?")
+    draft_transition(draft_id=draft.pk, name="submit", actor=users["bob"])

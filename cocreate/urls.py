@@ -32,6 +32,7 @@ urlpatterns = [
     path("drafts/<int:draft_id>/", drafts_views.draft_detail, name="draft-detail"),
     path("drafts/<int:draft_id>/edit/", drafts_views.draft_edit, name="draft-edit"),
     path("drafts/<int:draft_id>/transitions/<slug:name>/", drafts_views.draft_transition, name="draft-transition"),
+    path("drafts/<int:draft_id>/coauthors/", drafts_views.draft_coauthors, name="draft-coauthors"),
     path("drafts/<int:draft_id>/comments/", drafts_views.comment_create, name="draft-comment"),
     path("drafts/<int:draft_id>/revisions/", drafts_views.draft_revisions, name="draft-revisions"),
     path("drafts/<int:draft_id>/diff/", drafts_views.draft_diff, name="draft-diff"),

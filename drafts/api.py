@@ -12,6 +12,7 @@ from cocreate.api import Pagination
 from drafts import selectors, services
 from drafts.filters import DraftFilter
 from drafts.serializers import (
+    CoauthorsSerializer,
     DraftCommentSerializer,
     DraftDetailSerializer,
     DraftEventSerializer,
@@ -93,6 +94,17 @@ class DraftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(request=DraftUpdateSerializer, responses={200: DraftDetailSerializer})
     def update(self, request, pk=None):
         return self.partial_update(request, pk)
+
+    @extend_schema(request=CoauthorsSerializer, responses={200: DraftDetailSerializer})
+    @action(detail=True, methods=["put"])
+    def coauthors(self, request, pk=None):
+        """Replace the co-authors (user ids of people who write for the board)."""
+        serializer = CoauthorsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        draft = services.draft_coauthors_set(
+            draft_id=self._draft_pk(), actor=request.user, coauthor_ids=serializer.validated_data["coauthors"]
+        )
+        return self._detail(draft)
 
     @extend_schema(
         request=TransitionSerializer,

@@ -57,6 +57,13 @@ def system_only(draft, user) -> bool:
     return False
 
 
+def can_set_coauthors(draft, user) -> bool:
+    """The draft's own author invites co-authors (not a co-author); managers may too."""
+    if user is None or not user.is_authenticated:
+        return False
+    return (draft.author_id == user.pk and can_contribute(draft, user)) or can_manage(draft, user)
+
+
 def can_edit(draft, user) -> bool:
     """Content is frozen once submitted: to change it, a reviewer asks for changes."""
     from drafts.models import DraftState

@@ -60,6 +60,12 @@ class DraftUpdateSerializer(serializers.Serializer):
     variants = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
 
 
+class CoauthorsSerializer(serializers.Serializer):
+    coauthors = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), max_length=50, help_text="User ids; replaces the list."
+    )
+
+
 class TransitionSerializer(serializers.Serializer):
     comment = serializers.CharField(allow_blank=True, required=False, default="", max_length=10_000)
     publish_at = serializers.DateTimeField(required=False, allow_null=True, default=None)

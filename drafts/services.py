@@ -246,6 +246,36 @@ def _refusal(name: str, draft: Draft, actor: User) -> str:
 
 
 @transaction.atomic
+def draft_coauthors_set(*, draft_id: int, actor: User, coauthor_ids: list[int]) -> Draft:
+    """Replace the draft's co-authors. They must write for the board; the change is audited."""
+    draft = draft_get_for_user(actor, draft_id, for_update=True)
+    if not rules.can_set_coauthors(draft, actor):
+        raise PermissionDenied("Only the draft's author or the board's managers choose its co-authors.")
+    wanted = set(coauthor_ids) - {draft.author_id}
+    users = list(User.objects.filter(pk__in=wanted, is_active=True).order_by("username"))
+    refused = wanted - {u.pk for u in users if has_board_perm(u, draft.board, CONTRIBUTE)}
+    if refused:
+        raise ValidationError(
+            {"coauthors": [f"Co-authors must write for this board; not: {', '.join(map(str, sorted(refused)))}."]}
+        )
+    before = set(draft.coauthors.values_list("pk", flat=True))
+    if before == wanted:
+        return draft
+    draft.coauthors.set(users)
+    draft.version += 1
+    draft.save(update_fields=["version", "updated_at"])
+    DraftEvent.objects.create(
+        draft=draft,
+        actor=actor,
+        transition="set_coauthors",
+        source=draft.state,
+        target=draft.state,
+        data={"coauthors": [u.username for u in users]},
+    )
+    return draft
+
+
+@transaction.atomic
 def comment_create(*, draft_id: int, author: User, body: str) -> DraftComment:
     draft = draft_get_for_user(author, draft_id)
     body = (body or "").strip()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cocreate.views import ServiceRefused, report_service_errors
-from contributors.selectors import board_get_for_user
+from contributors.selectors import board_get_for_user, board_members
 from drafts import rules, selectors, services
 from drafts.forms import CommentForm, DraftForm, TransitionForm
 
@@ -23,9 +23,18 @@ def _detail_context(request, draft) -> dict:
         "comments": draft.comments.select_related("author"),
         "transitions": selectors.draft_available_transitions(draft, request.user),
         "can_edit": rules.can_edit(draft, request.user),
+        "coauthor_choices": _coauthor_choices(draft, request.user),
         "comment_form": CommentForm(),
         "revision_count": draft.revisions.count(),
     }
+
+
+def _coauthor_choices(draft, user) -> list[tuple]:
+    """(user, is co-author) for everyone who writes for the board, when this user may choose co-authors."""
+    if not rules.can_set_coauthors(draft, user):
+        return []
+    current = {u.pk for u in draft.coauthors.all()}
+    return [(member, member.pk in current) for member, _ in board_members(draft.board) if member.pk != draft.author_id]
 
 
 def _render_detail(request, draft_id: int, status: int = 200, **extra):
@@ -113,6 +122,23 @@ def draft_transition(request, draft_id: int, name: str):
                 publish_at=publish_at,
                 expected_version=form.cleaned_data["version"],
             )
+    except ServiceRefused as refused:
+        return _render_detail(request, draft.pk, status=refused.status)
+    return redirect("draft-detail", draft_id=draft.pk)
+
+
+@login_required
+@require_POST
+def draft_coauthors(request, draft_id: int):
+    draft = selectors.draft_get_for_user(request.user, draft_id)
+    try:
+        ids = [int(value) for value in request.POST.getlist("coauthors")]
+    except ValueError:
+        messages.error(request, "coauthors: choose people from the list.")
+        return _render_detail(request, draft.pk, status=400)
+    try:
+        with report_service_errors(request):
+            services.draft_coauthors_set(draft_id=draft.pk, actor=request.user, coauthor_ids=ids)
     except ServiceRefused as refused:
         return _render_detail(request, draft.pk, status=refused.status)
     return redirect("draft-detail", draft_id=draft.pk)

@@ -221,6 +221,10 @@ def comment(ctx: Ctx) -> dict:
     return {"body": "Looks good to me."}
 
 
+def coauthor_reviewer(ctx: Ctx) -> dict:
+    return {"coauthors": [ctx.personas.reviewer.pk]}
+
+
 def revision_1(ctx: Ctx) -> dict:
     return {"pk": ctx.draft.pk, "number": 1}
 
@@ -264,6 +268,10 @@ MATRIX: list[Entry] = [
          variant="in-review", state="review"),
     page("draft-transition", "GET",  Expect(302, 405, 405, 405, 405, 405),
          kwargs=lambda ctx: {"draft_id": ctx.draft.pk, "name": "submit"}),
+    # Co-authors are chosen by the draft's author or a manager.
+    page("draft-coauthors",  "GET",  Expect(302, 405, 405, 405, 405, 405), kwargs=draft_id),
+    page("draft-coauthors",  "POST", Expect(302, 404, 302, 403, 302, 302), kwargs=draft_id, data=coauthor_reviewer,
+         redirect=to("draft-detail", draft_id)),
     page("draft-comment",    "GET",  Expect(302, 405, 405, 405, 405, 405), kwargs=draft_id),
     page("draft-comment",    "POST", Expect(302, 404, 302, 302, 302, 302), kwargs=draft_id, data=comment,
          redirect=to("draft-detail", draft_id)),
@@ -306,6 +314,8 @@ MATRIX: list[Entry] = [
     api("api-draft-detail",    "PUT",    Expect(401, 404, 200, 200, 200, 200), kwargs=draft_pk, data=edit_json),
     api("api-draft-detail",    "PATCH",  Expect(401, 404, 403, 403, 403, 403), kwargs=draft_pk, data=edit_json,
         variant="in-review", state="review"),
+    api("api-draft-coauthors", "PUT",    Expect(401, 404, 200, 403, 200, 200), kwargs=draft_pk,
+        data=coauthor_reviewer),
     api("api-draft-events",    "GET",    Expect(401, 404, 200, 200, 200, 200), kwargs=draft_pk),
     api("api-draft-revisions", "GET",    Expect(401, 404, 200, 200, 200, 200), kwargs=draft_pk),
     api("api-draft-revision",  "GET",    Expect(401, 404, 200, 200, 200, 200), kwargs=revision_1),
