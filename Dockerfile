@@ -15,8 +15,8 @@ RUN groupadd --system --gid 10001 cocreate \
     && useradd --system --uid 10001 --gid cocreate --home-dir /app --shell /usr/sbin/nologin cocreate
 
 # Dependencies first: this layer is rebuilt only when the pins change.
-COPY requirements.txt ./
-RUN pip install -r requirements.txt
+COPY requirements.txt constraints.txt ./
+RUN pip install -r requirements.txt -c constraints.txt
 
 COPY . .
 

@@ -262,7 +262,7 @@ def test_it_keeps_the_beat_schedule_in_a_volume_or_tmp(compose):
 def test_it_builds_a_python_311_image_that_runs_as_a_user():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert re.search(r"^FROM python:3\.11", dockerfile, re.M)
-    assert "pip install -r requirements.txt" in dockerfile
+    assert "pip install -r requirements.txt -c constraints.txt" in dockerfile, "install the same pins as make install"
     assert re.search(r"^USER (?!root)\S+", dockerfile, re.M)
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert {".venv", ".git", "var"} <= set(ignored), "keep the virtualenv, history and local data out of the image"
