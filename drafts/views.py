@@ -43,6 +43,16 @@ def _render_detail(request, draft_id: int, status: int = 200, **extra):
     return render(request, "drafts/draft_detail.html", context, status=status)
 
 
+def _act_then_show_draft(request, draft, service_call):
+    """Run a service call: back to the draft on success, or the draft page with the reason and its status."""
+    try:
+        with report_service_errors(request):
+            service_call()
+    except ServiceRefused as refused:
+        return _render_detail(request, draft.pk, status=refused.status)
+    return redirect("draft-detail", draft_id=draft.pk)
+
+
 @login_required
 def draft_detail(request, draft_id: int):
     return _render_detail(request, draft_id)
@@ -111,20 +121,18 @@ def draft_transition(request, draft_id: int, name: str):
             for error in errors:
                 messages.error(request, f"{field}: {error}")
         return _render_detail(request, draft.pk, status=400)
-    publish_at = form.cleaned_data["publish_at"]
-    try:
-        with report_service_errors(request):
-            services.draft_transition(
-                draft_id=draft.pk,
-                name=name,
-                actor=request.user,
-                comment=form.cleaned_data["comment"],
-                publish_at=publish_at,
-                expected_version=form.cleaned_data["version"],
-            )
-    except ServiceRefused as refused:
-        return _render_detail(request, draft.pk, status=refused.status)
-    return redirect("draft-detail", draft_id=draft.pk)
+    return _act_then_show_draft(
+        request,
+        draft,
+        lambda: services.draft_transition(
+            draft_id=draft.pk,
+            name=name,
+            actor=request.user,
+            comment=form.cleaned_data["comment"],
+            publish_at=form.cleaned_data["publish_at"],
+            expected_version=form.cleaned_data["version"],
+        ),
+    )
 
 
 @login_required
@@ -136,12 +144,9 @@ def draft_coauthors(request, draft_id: int):
     except ValueError:
         messages.error(request, "coauthors: choose people from the list.")
         return _render_detail(request, draft.pk, status=400)
-    try:
-        with report_service_errors(request):
-            services.draft_coauthors_set(draft_id=draft.pk, actor=request.user, coauthor_ids=ids)
-    except ServiceRefused as refused:
-        return _render_detail(request, draft.pk, status=refused.status)
-    return redirect("draft-detail", draft_id=draft.pk)
+    return _act_then_show_draft(
+        request, draft, lambda: services.draft_coauthors_set(draft_id=draft.pk, actor=request.user, coauthor_ids=ids)
+    )
 
 
 @login_required
