@@ -52,6 +52,11 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "contributors",
+    "contributors.invitations",
+    "contributors.agreements",
+    "contributors.guidelines",
+    "contributors.briefs",
+    "contributors.profiles",
     "drafts",
     "publishing",
 ]

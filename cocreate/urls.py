@@ -19,6 +19,11 @@ api_urlpatterns = [
     path("auth/token/", ObtainAuthToken.as_view(parser_classes=PARSER_CLASSES), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("contributors.invitations.api_urls")),
+    path("", include("contributors.agreements.api_urls")),
+    path("", include("contributors.guidelines.api_urls")),
+    path("", include("contributors.briefs.api_urls")),
+    path("", include("contributors.profiles.api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -36,6 +41,11 @@ urlpatterns = [
     path("drafts/<int:draft_id>/comments/", drafts_views.comment_create, name="draft-comment"),
     path("drafts/<int:draft_id>/revisions/", drafts_views.draft_revisions, name="draft-revisions"),
     path("drafts/<int:draft_id>/diff/", drafts_views.draft_diff, name="draft-diff"),
+    path("", include("contributors.invitations.urls")),
+    path("", include("contributors.agreements.urls")),
+    path("", include("contributors.guidelines.urls")),
+    path("", include("contributors.briefs.urls")),
+    path("", include("contributors.profiles.urls")),
     path("api/", include(api_urlpatterns)),
     path("admin/", admin.site.urls),
 ]

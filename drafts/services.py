@@ -15,6 +15,7 @@ from contributors.models import Board, User
 from contributors.permissions import has_board_perm
 from contributors.roles import CONTRIBUTE
 from drafts import rules
+from drafts.gates import run_submit_checks
 from drafts.models import Draft, DraftApproval, DraftComment, DraftEvent, DraftRevision
 from drafts.selectors import draft_get_for_user, transition_names
 
@@ -188,6 +189,7 @@ def draft_transition(
     if not is_system and not has_transition_perm(method, actor):
         raise PermissionDenied(_refusal(name, draft, actor))
     kwargs = _transition_arguments(name, draft, comment, publish_at)
+    gate_data = run_submit_checks(draft=draft, actor=actor) if name == "submit" else {}
     if name == "approve":
         kwargs["approvals"] = _record_approval(draft, actor)
 
@@ -195,7 +197,7 @@ def draft_transition(
     method(**kwargs)
     draft.version += 1
     draft.save()
-    event_data = dict(data or {})
+    event_data = {**(data or {}), **gate_data}
     if name == "approve":
         event_data.update(approvals=kwargs["approvals"], required=draft.board.required_approvals)
     if name in {"schedule", "retry"}:

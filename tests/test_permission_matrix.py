@@ -24,9 +24,12 @@ The conventions the matrix encodes (README, "Errors"):
 * /api/schema/ and /api/docs/ are for signed-in users only (SPECTACULAR_SETTINGS SERVE_PERMISSIONS).
 """
 
+import importlib
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
@@ -71,6 +74,13 @@ class Ctx:
     personas: Personas
     draft: Draft
     persona: str
+    # Objects a builder creates for its entry (an invitation, an agreement...), made once per cell.
+    cache: dict = field(default_factory=dict)
+
+    def once(self, key: str, make: Callable[[], Any]) -> Any:
+        if key not in self.cache:
+            self.cache[key] = make()
+        return self.cache[key]
 
     @property
     def user(self):
@@ -334,6 +344,11 @@ MATRIX: list[Entry] = [
     api_transition("launch_rocket",   "draft",     Expect(401, 404, 404, 404, 404, 404)),  # no such transition
 ]
 # fmt: on
+
+# Each feature app adds its rows in tests/matrix_<feature>.py, as `def matrix_entries(m) -> list[Entry]`
+# where `m` is this module (page, api, Expect, to, Ctx.once and the builders above).
+for _path in sorted(Path(__file__).parent.glob("matrix_*.py")):
+    MATRIX += importlib.import_module(f"tests.{_path.stem}").matrix_entries(sys.modules[__name__])
 
 
 # --- The URL conf ----------------------------------------------------------------------------------------
