@@ -2,10 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
-from cocreate.parsers import PARSER_CLASSES
+from cocreate.auth_api import TokenView
 from contributors import api as contributors_api
 from contributors import views as contributors_views
 from drafts import api as drafts_api
@@ -16,7 +15,7 @@ router.register("boards", contributors_api.BoardViewSet, basename="api-board")
 router.register("drafts", drafts_api.DraftViewSet, basename="api-draft")
 
 api_urlpatterns = [
-    path("auth/token/", ObtainAuthToken.as_view(parser_classes=PARSER_CLASSES), name="api-token"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("contributors.invitations.api_urls")),
@@ -31,6 +30,15 @@ urlpatterns = [
     path("", contributors_views.board_list, name="board-list"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Password reset: the "sent" page is the same whether or not the address has an account.
+    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("password-reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("boards/<slug:slug>/", contributors_views.board_detail, name="board-detail"),
     path("boards/<slug:slug>/members/", contributors_views.board_members, name="board-members"),
     path("boards/<slug:slug>/drafts/new/", drafts_views.draft_create, name="draft-create"),

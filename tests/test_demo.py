@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from cocreate.demo import DEMO_PASSWORD, DEMO_USERS
 from contributors.models import Board, User
@@ -46,7 +47,7 @@ def test_it_gives_each_demo_login_its_role_and_password(db):
         "bob": (None, "contributor"),
     }
     for username, (on_launch, on_community) in expected.items():
-        user = authenticate(username=username, password=DEMO_PASSWORD)
+        user = authenticate(RequestFactory().post("/login/"), username=username, password=DEMO_PASSWORD)
         assert user is not None, username
         assert (board_role(user, launch), board_role(user, community)) == (on_launch, on_community), username
         assert username in output
