@@ -209,8 +209,14 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    # The database says what is due; beat only hands it to the workers, every second.
+    "claim-due-publications": {"task": "publishing.tasks.claim_due_publications", "schedule": 1.0},
     "clear-expired-sessions": {"task": "cocreate.tasks.clear_expired_sessions", "schedule": 3600.0},
 }
+
+# Fernet keys for channel credentials, newest first (publishing/crypto.py); derived from SECRET_KEY if unset.
+CHANNEL_CREDENTIAL_KEYS = env_list("CHANNEL_CREDENTIAL_KEYS", "")
+PUBLISHING_HTTP_TIMEOUT = float(os.environ.get("PUBLISHING_HTTP_TIMEOUT", 10))
 
 # --- E-mail ---------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(

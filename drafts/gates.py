@@ -1,4 +1,5 @@
-"""Conditions other features put on submitting a draft, kept out of the drafts app.
+"""What other features add to the workflow, kept out of the drafts app: conditions on submitting, and
+effects of transitions (publishing creates its publications when a draft is scheduled).
 
 A feature registers a check in its AppConfig.ready(). draft_transition runs every check inside the
 submit transaction, after the workflow's own state and permission checks. A check refuses by raising
@@ -26,3 +27,21 @@ def run_submit_checks(*, draft, actor) -> dict:
     for check in _submit_checks:
         data.update(check(draft=draft, actor=actor) or {})
     return data
+
+
+TransitionEffect = Callable[..., None]
+_transition_effects: dict[str, list[TransitionEffect]] = {}
+
+
+def register_transition_effect(name: str, effect: TransitionEffect) -> TransitionEffect:
+    """Run `effect(*, draft, actor)` inside the transaction of transition `name`, after the state changed
+    and before the event is written; raising aborts the transition. Registering twice is harmless."""
+    effects = _transition_effects.setdefault(name, [])
+    if effect not in effects:
+        effects.append(effect)
+    return effect
+
+
+def run_transition_effects(name: str, *, draft, actor) -> None:
+    for effect in _transition_effects.get(name, []):
+        effect(draft=draft, actor=actor)

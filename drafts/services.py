@@ -15,7 +15,7 @@ from contributors.models import Board, User
 from contributors.permissions import has_board_perm
 from contributors.roles import CONTRIBUTE
 from drafts import rules
-from drafts.gates import run_submit_checks
+from drafts.gates import run_submit_checks, run_transition_effects
 from drafts.models import Draft, DraftApproval, DraftComment, DraftEvent, DraftRevision
 from drafts.selectors import draft_get_for_user, transition_names
 
@@ -197,6 +197,7 @@ def draft_transition(
     method(**kwargs)
     draft.version += 1
     draft.save()
+    run_transition_effects(name, draft=draft, actor=actor)
     event_data = {**(data or {}), **gate_data}
     if name == "approve":
         event_data.update(approvals=kwargs["approvals"], required=draft.board.required_approvals)

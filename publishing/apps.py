@@ -2,6 +2,14 @@ from django.apps import AppConfig
 
 
 class PublishingConfig(AppConfig):
-    """Channels, adapters and publishing tasks: built by the publishing issue on top of the workflow."""
+    """Channels, adapters and the Celery pipeline that publishes scheduled drafts."""
 
     name = "publishing"
+
+    def ready(self) -> None:
+        from drafts.gates import register_transition_effect
+        from publishing import services
+
+        register_transition_effect("schedule", services.publications_schedule)
+        register_transition_effect("retry", services.publications_retry_failed)
+        register_transition_effect("unschedule", services.publications_cancel)

@@ -1,0 +1,221 @@
+"""Every write of the publishing pipeline. Tasks, admin and the workflow's effects call these.
+
+A publication moves pending -> claimed (beat found it due) -> sending (a worker took it) -> published, or
+back to pending with a later due_at after a temporary error, or failed. Each move is a conditional UPDATE,
+so two workers (or a redelivered task) can never both send the same publication.
+"""
+
+import logging
+import random
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from drafts.models import Draft, DraftState
+from drafts.services import draft_transition
+from publishing.adapters import AdapterError, Post, adapter_for
+from publishing.models import Channel, Publication, PublicationAttempt, PublicationState
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+BACKOFF_BASE_SECONDS = 30
+BACKOFF_CAP_SECONDS = 3600
+CLAIM_BATCH = 200
+
+
+# --- Workflow effects -------------------------------------------------------------------------------------
+
+
+def publications_schedule(*, draft: Draft, actor=None) -> list[Publication]:
+    """On schedule: one publication per active channel of the board, due at the draft's publish time.
+
+    A channel that already published this draft keeps its publication: rescheduling never re-posts.
+    """
+    publications = []
+    for channel in Channel.objects.filter(board=draft.board_id, is_active=True):
+        publication, created = Publication.objects.get_or_create(
+            draft=draft, channel=channel, defaults={"due_at": draft.publish_at}
+        )
+        if not created and publication.state != PublicationState.PUBLISHED:
+            publication.state = PublicationState.PENDING
+            publication.due_at = draft.publish_at
+            publication.attempts = 0
+            publication.last_error = ""
+            publication.save()
+        publications.append(publication)
+    return publications
+
+
+def publications_cancel(*, draft: Draft, actor=None) -> int:
+    """On unschedule: what has not started sending is cancelled."""
+    return Publication.objects.filter(
+        draft=draft, state__in=[PublicationState.PENDING, PublicationState.CLAIMED]
+    ).update(state=PublicationState.CANCELLED, updated_at=timezone.now())
+
+
+def publications_retry_failed(*, draft: Draft, actor=None) -> int:
+    """On retry: only the failed channels go again, at the draft's (new) publish time."""
+    return Publication.objects.filter(draft=draft, state=PublicationState.FAILED).update(
+        state=PublicationState.PENDING, due_at=draft.publish_at, attempts=0, updated_at=timezone.now()
+    )
+
+
+# --- Claiming and sending -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def publications_claim_due(*, now=None, limit: int = CLAIM_BATCH) -> list[int]:
+    """Claim what is due: rows other claimers hold are skipped, so several beats never claim twice."""
+    now = now or timezone.now()
+    ids = list(
+        Publication.objects.select_for_update(skip_locked=True)
+        .filter(state=PublicationState.PENDING, due_at__lte=now)
+        .order_by("due_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if ids:
+        Publication.objects.filter(pk__in=ids).update(state=PublicationState.CLAIMED, claimed_at=now, updated_at=now)
+    return ids
+
+
+def publication_publish(*, publication_id: int) -> str:
+    """Send one claimed publication and record the outcome. Returns the publication's new state.
+
+    The claim (claimed -> sending) is committed before the platform call, so a second worker that gets the
+    same task finds nothing to do. The outcome and the state are written together in one transaction.
+    """
+    started = timezone.now()
+    taken = Publication.objects.filter(pk=publication_id, state=PublicationState.CLAIMED).update(
+        state=PublicationState.SENDING, attempts=F("attempts") + 1, updated_at=started
+    )
+    if not taken:
+        return "skipped"
+    publication = Publication.objects.select_related("draft__board", "channel").get(pk=publication_id)
+    adapter = adapter_for(publication.channel)
+    post = post_for(publication)
+    try:
+        problems = adapter.validate(post)
+        if problems:
+            raise AdapterError(" ".join(problems), permanent=True)
+        result = adapter.publish(post)
+    except AdapterError as error:
+        return _record_failure(publication, error, started)
+    except Exception as error:  # noqa: BLE001 - an adapter bug must not leave the row in "sending"
+        logger.exception("Adapter %s crashed", publication.channel.kind)
+        return _record_failure(publication, AdapterError(f"Internal error: {error}", ambiguous=True), started)
+    return _record_success(publication, result, started)
+
+
+def post_for(publication: Publication) -> Post:
+    draft = publication.draft
+    variant = draft.variants.get(publication.channel.settings.get("variant", ""), "")
+    return Post(
+        draft_id=draft.pk,
+        title=draft.title,
+        text=variant or draft.body,
+        tags=list(draft.tags),
+        idempotency_key=str(publication.idempotency_key),
+        board=draft.board.name,
+    )
+
+
+@transaction.atomic
+def _record_success(publication: Publication, result, started) -> str:
+    now = timezone.now()
+    Publication.objects.filter(pk=publication.pk).update(
+        state=PublicationState.PUBLISHED,
+        platform_post_id=result.post_id,
+        platform_url=result.url,
+        sent_at=started,
+        published_at=now,
+        last_error="",
+        updated_at=now,
+    )
+    _log(publication, PublicationAttempt.Outcome.PUBLISHED, "", None, started)
+    _settle_draft(publication.draft_id)
+    return PublicationState.PUBLISHED
+
+
+@transaction.atomic
+def _record_failure(publication: Publication, error: AdapterError, started) -> str:
+    attempts = Publication.objects.values_list("attempts", flat=True).get(pk=publication.pk)
+    give_up = error.permanent or attempts >= MAX_ATTEMPTS
+    if error.ambiguous and not adapter_for(publication.channel).deduplicates:
+        # The post may be live already: never resend blindly where that could double-post.
+        give_up = True
+    outcome = (
+        PublicationAttempt.Outcome.AMBIGUOUS
+        if error.ambiguous
+        else PublicationAttempt.Outcome.PERMANENT
+        if error.permanent
+        else PublicationAttempt.Outcome.TRANSIENT
+    )
+    now = timezone.now()
+    if give_up:
+        state, due_at = PublicationState.FAILED, None
+    else:
+        state, due_at = PublicationState.PENDING, now + retry_delay(attempts, error.retry_after)
+    changes = {"state": state, "last_error": error.message[:2000], "updated_at": now}
+    if due_at:
+        changes["due_at"] = due_at
+    Publication.objects.filter(pk=publication.pk).update(**changes)
+    _log(publication, outcome, error.message, error.status_code, started)
+    if give_up:
+        _settle_draft(publication.draft_id)
+    return state
+
+
+def retry_delay(attempts: int, retry_after: float | None) -> timedelta:
+    """Exponential backoff with jitter, never sooner than the platform asked."""
+    backoff = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1))
+    seconds = backoff * random.uniform(0.8, 1.2)
+    if retry_after is not None:
+        seconds = max(seconds, retry_after)
+    return timedelta(seconds=seconds)
+
+
+def _log(publication, outcome, message, status_code, started) -> None:
+    number = Publication.objects.values_list("attempts", flat=True).get(pk=publication.pk)
+    PublicationAttempt.objects.create(
+        publication=publication,
+        number=number,
+        outcome=outcome,
+        message=message[:2000],
+        status_code=status_code,
+        started_at=started,
+    )
+
+
+def _settle_draft(draft_id: int) -> None:
+    """When every publication has an outcome: published if all went out, failed if any failed for good."""
+    states = set(
+        Publication.objects.filter(draft_id=draft_id)
+        .exclude(state=PublicationState.CANCELLED)
+        .values_list("state", flat=True)
+    )
+    if not Draft.objects.filter(pk=draft_id, state=DraftState.SCHEDULED).exists():
+        return
+    if states == {PublicationState.PUBLISHED}:
+        draft_transition(draft_id=draft_id, name="mark_published", actor=None)
+    elif PublicationState.FAILED in states and not states & {
+        PublicationState.PENDING,
+        PublicationState.CLAIMED,
+        PublicationState.SENDING,
+    }:
+        failed = Publication.objects.filter(draft_id=draft_id, state=PublicationState.FAILED).select_related("channel")
+        reasons = "; ".join(f"{p.channel.name}: {p.last_error}" for p in failed)
+        draft_transition(draft_id=draft_id, name="mark_failed", actor=None, comment=reasons[:2000])
+
+
+def drafts_without_channels_publish(*, now=None) -> int:
+    """A scheduled draft on a board with no channel is 'published' at its time (the team posts it by hand)."""
+    now = now or timezone.now()
+    due = Draft.objects.filter(state=DraftState.SCHEDULED, publish_at__lte=now, publications__isnull=True)
+    count = 0
+    for draft_id in due.values_list("pk", flat=True)[:CLAIM_BATCH]:
+        draft_transition(draft_id=draft_id, name="mark_published", actor=None, data={"channels": 0})
+        count += 1
+    return count

@@ -1,0 +1,218 @@
+"""The publishing pipeline against a stand-in webhook receiver: on time, once, and honest about failures."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from drafts.models import DraftEvent
+from drafts.services import draft_transition
+from publishing import services
+from publishing.models import Channel, Publication, PublicationAttempt
+from publishing.tasks import claim_due_publications
+from tests.factories import advance
+from tests.standins.webhook import Fault, WebhookStandIn
+
+SECRET = "stand-in-signing-secret"
+
+
+@pytest.fixture
+def receiver():
+    stand_in = WebhookStandIn(secret=SECRET)
+    stand_in.url = stand_in.start()
+    yield stand_in
+    stand_in.stop()
+
+
+def webhook(board, receiver, name="Site hook", **settings) -> Channel:
+    channel = Channel(board=board, kind="webhook", name=name, settings={"url": receiver.url, **settings})
+    channel.credentials = {"secret": SECRET}
+    channel.save()
+    return channel
+
+
+@pytest.fixture
+def scheduled(personas, draft, receiver):
+    """The contributor's draft, scheduled on a board with one webhook channel."""
+    webhook(personas.board, receiver)
+    advance(draft, "scheduled", personas)
+    return draft
+
+
+def run_due(at=None) -> list[str]:
+    """What beat and a worker do: claim what is due, then publish each claimed publication."""
+    at = at or timezone.now() + timedelta(days=1)
+    return [services.publication_publish(publication_id=pk) for pk in services.publications_claim_due(now=at)]
+
+
+def test_it_creates_one_publication_per_channel_when_a_draft_is_scheduled(personas, draft, receiver):
+    webhook(personas.board, receiver, name="One")
+    webhook(personas.board, receiver, name="Two")
+    webhook(personas.other_board, receiver, name="Elsewhere")
+    advance(draft, "scheduled", personas)
+    publications = Publication.objects.filter(draft=draft)
+    assert publications.count() == 2
+    assert {p.due_at for p in publications} == {draft.publish_at}
+
+
+def test_it_claims_nothing_before_its_time(scheduled):
+    assert services.publications_claim_due(now=scheduled.publish_at - timedelta(seconds=1)) == []
+
+
+def test_it_publishes_once_at_its_time_and_marks_the_draft_published(scheduled, receiver):
+    assert run_due(at=scheduled.publish_at) == ["published"]
+    assert len(receiver.posts) == 1
+    assert receiver.posts[0]["title"] == scheduled.title
+    publication = Publication.objects.get(draft=scheduled)
+    assert publication.platform_post_id == "post-1"
+    assert publication.platform_url == "https://receiver.example/posts/1"
+    scheduled.refresh_from_db()
+    assert scheduled.state == "published"
+    assert DraftEvent.objects.filter(draft=scheduled, transition="mark_published", actor=None).count() == 1
+
+
+def test_it_sends_the_channels_variant_when_the_draft_has_one(personas, draft, receiver):
+    webhook(personas.board, receiver, variant="x")
+    draft.variants = {"x": "Short and sweet"}
+    draft.save()
+    advance(draft, "scheduled", personas)
+    run_due()
+    assert receiver.posts[0]["text"] == "Short and sweet"
+
+
+def test_it_does_nothing_when_the_same_task_arrives_twice(scheduled, receiver):
+    (pk,) = services.publications_claim_due(now=scheduled.publish_at)
+    assert services.publication_publish(publication_id=pk) == "published"
+    assert services.publication_publish(publication_id=pk) == "skipped"
+    assert receiver.requests == 1
+
+
+def test_it_retries_a_temporary_error_later_with_backoff(scheduled, receiver):
+    receiver.script = [Fault(status=503)]
+    before = timezone.now()
+    assert run_due() == ["pending"]
+    publication = Publication.objects.get(draft=scheduled)
+    assert publication.due_at >= before + timedelta(seconds=services.BACKOFF_BASE_SECONDS * 0.8)
+    assert "503" in publication.last_error
+    assert run_due(at=publication.due_at) == ["published"]
+    assert len(receiver.posts) == 1
+    assert list(publication.log.values_list("outcome", flat=True)) == ["transient", "published"]
+
+
+def test_it_honours_retry_after_on_429(scheduled, receiver):
+    receiver.script = [Fault(status=429, retry_after=600)]
+    before = timezone.now()
+    run_due()
+    assert Publication.objects.get(draft=scheduled).due_at >= before + timedelta(seconds=600)
+
+
+def test_it_fails_at_once_on_a_permanent_error_with_the_platforms_message(scheduled, receiver):
+    receiver.script = [Fault(status=422, body="Text contains a forbidden word")]
+    assert run_due() == ["failed"]
+    publication = Publication.objects.get(draft=scheduled)
+    assert "forbidden word" in publication.last_error
+    scheduled.refresh_from_db()
+    assert scheduled.state == "failed"
+    event = DraftEvent.objects.get(draft=scheduled, transition="mark_failed")
+    assert "Site hook" in event.comment
+    assert "forbidden word" in event.comment
+
+
+def test_it_gives_up_after_the_last_attempt(scheduled, receiver):
+    receiver.script = [Fault(status=503)] * services.MAX_ATTEMPTS
+    states = []
+    for _ in range(services.MAX_ATTEMPTS):
+        states += run_due(at=timezone.now() + timedelta(days=2))
+    assert states[-1] == "failed"
+    assert states[:-1] == ["pending"] * (services.MAX_ATTEMPTS - 1)
+    assert receiver.posts == []
+
+
+def test_it_retries_only_the_failed_channel_without_reposting_the_others(personas, draft, receiver):
+    webhook(personas.board, receiver, name="Good")
+    bad = webhook(personas.board, receiver, name="Bad")
+    bad.credentials = {"secret": "wrong-secret"}
+    bad.save()
+    advance(draft, "scheduled", personas)
+    run_due()
+    draft.refresh_from_db()
+    assert draft.state == "failed"
+    assert len(receiver.posts) == 1
+
+    bad.credentials = {"secret": SECRET}
+    bad.save()
+    draft_transition(draft_id=draft.pk, name="retry", actor=personas.manager)
+    run_due()
+    draft.refresh_from_db()
+    assert draft.state == "published"
+    assert len(receiver.posts) == 2  # the good channel was not posted twice
+
+
+def test_it_resends_after_a_timeout_only_because_the_receiver_deduplicates(scheduled, receiver, settings):
+    settings.PUBLISHING_HTTP_TIMEOUT = 0.3
+    receiver.script = [Fault(delay=1.0)]  # posted, but the answer comes too late
+    assert run_due() == ["pending"]
+    assert PublicationAttempt.objects.get().outcome == "ambiguous"
+    assert run_due(at=timezone.now() + timedelta(days=2)) == ["published"]
+    assert receiver.requests == 2
+    assert len(receiver.posts) == 1
+
+
+def test_it_cancels_what_has_not_started_when_a_draft_is_unscheduled(scheduled, personas):
+    draft_transition(draft_id=scheduled.pk, name="unschedule", actor=personas.manager)
+    assert Publication.objects.get(draft=scheduled).state == "cancelled"
+    assert run_due() == []
+
+
+def test_it_publishes_a_draft_without_channels_at_its_time(personas, draft):
+    advance(draft, "scheduled", personas)
+    assert services.drafts_without_channels_publish(now=draft.publish_at - timedelta(seconds=1)) == 0
+    assert services.drafts_without_channels_publish(now=draft.publish_at) == 1
+    draft.refresh_from_db()
+    assert draft.state == "published"
+
+
+def test_it_runs_the_beat_task_end_to_end(scheduled, receiver, django_capture_on_commit_callbacks):
+    Publication.objects.update(due_at=timezone.now() - timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        claim_due_publications.delay()
+    scheduled.refresh_from_db()
+    assert scheduled.state == "published"
+    assert len(receiver.posts) == 1
+
+
+def test_it_stores_credentials_encrypted_and_never_shows_them(personas, receiver):
+    channel = webhook(personas.board, receiver)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT credentials_token FROM publishing_channel WHERE id = %s", [channel.pk])
+        (stored,) = cursor.fetchone()
+    assert SECRET not in stored
+    assert SECRET not in repr(channel)
+    assert SECRET not in str(channel)
+    assert Channel.objects.get(pk=channel.pk).credentials == {"secret": SECRET}
+
+
+def test_it_reads_credentials_after_a_key_rotation(personas, receiver, settings):
+    from cryptography.fernet import Fernet
+
+    from publishing.crypto import rotate_credentials
+
+    old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.CHANNEL_CREDENTIAL_KEYS = [old_key]
+    channel = webhook(personas.board, receiver)
+    settings.CHANNEL_CREDENTIAL_KEYS = [new_key, old_key]
+    channel.credentials_token = rotate_credentials(channel.credentials_token)
+    channel.save()
+    settings.CHANNEL_CREDENTIAL_KEYS = [new_key]
+    assert Channel.objects.get(pk=channel.pk).credentials == {"secret": SECRET}
+
+
+def test_it_does_not_resend_a_timed_out_post_where_the_receiver_cannot_deduplicate(personas, draft, receiver, settings):
+    webhook(personas.board, receiver, receiver_deduplicates=False)
+    advance(draft, "scheduled", personas)
+    settings.PUBLISHING_HTTP_TIMEOUT = 0.3
+    receiver.script = [Fault(delay=1.0)]
+    assert run_due() == ["failed"]
+    assert "did not answer in time" in Publication.objects.get(draft=draft).last_error
+    assert receiver.requests == 1
