@@ -8,7 +8,19 @@ from publishing.crypto import decrypt_credentials, encrypt_credentials
 
 
 class ChannelKind(models.TextChoices):
+    """Every platform the product targets; publishing.adapters.REGISTRY says which have an adapter yet."""
+
     WEBHOOK = "webhook", "Generic webhook"
+    WORDPRESS = "wordpress", "WordPress"
+    MASTODON = "mastodon", "Mastodon"
+    BLUESKY = "bluesky", "Bluesky"
+    LINKEDIN = "linkedin", "LinkedIn"
+    X = "x", "X"
+    FACEBOOK = "facebook", "Facebook page"
+    PINTEREST = "pinterest", "Pinterest"
+    SLACK = "slack", "Slack"
+    DISCORD = "discord", "Discord"
+    EMAIL = "email", "E-mail newsletter"
 
 
 class Channel(models.Model):

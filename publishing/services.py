@@ -9,13 +9,14 @@ import logging
 import random
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from drafts.models import Draft, DraftState
 from drafts.services import draft_transition
-from publishing.adapters import AdapterError, Post, adapter_for
+from publishing.adapters import AdapterError, NoAdapter, Post, adapter_for
 from publishing.models import Channel, Publication, PublicationAttempt, PublicationState
 
 logger = logging.getLogger(__name__)
@@ -34,8 +35,13 @@ def publications_schedule(*, draft: Draft, actor=None) -> list[Publication]:
 
     A channel that already published this draft keeps its publication: rescheduling never re-posts.
     """
+    channels = list(Channel.objects.filter(board=draft.board_id, is_active=True))
+    problems = [f"{channel.name}: {problem}" for channel in channels for problem in _problems(draft, channel)]
+    if problems:
+        # Nothing that a platform will reject is scheduled: the transition is refused with the reasons.
+        raise ValidationError({"channels": problems})
     publications = []
-    for channel in Channel.objects.filter(board=draft.board_id, is_active=True):
+    for channel in channels:
         publication, created = Publication.objects.get_or_create(
             draft=draft, channel=channel, defaults={"due_at": draft.publish_at}
         )
@@ -47,6 +53,14 @@ def publications_schedule(*, draft: Draft, actor=None) -> list[Publication]:
             publication.save()
         publications.append(publication)
     return publications
+
+
+def _problems(draft: Draft, channel: Channel) -> list[str]:
+    try:
+        adapter = adapter_for(channel)
+    except NoAdapter as missing:
+        return [str(missing)]
+    return adapter.validate(post_for_channel(draft, channel, idempotency_key=""))
 
 
 def publications_cancel(*, draft: Draft, actor=None) -> int:
@@ -110,14 +124,18 @@ def publication_publish(*, publication_id: int) -> str:
 
 
 def post_for(publication: Publication) -> Post:
-    draft = publication.draft
-    variant = draft.variants.get(publication.channel.settings.get("variant", ""), "")
+    return post_for_channel(publication.draft, publication.channel, idempotency_key=str(publication.idempotency_key))
+
+
+def post_for_channel(draft: Draft, channel: Channel, *, idempotency_key: str) -> Post:
+    """The draft as this channel gets it: its variant for the channel if it has one, else the body."""
+    variant = draft.variants.get(channel.settings.get("variant", ""), "")
     return Post(
         draft_id=draft.pk,
         title=draft.title,
         text=variant or draft.body,
         tags=list(draft.tags),
-        idempotency_key=str(publication.idempotency_key),
+        idempotency_key=idempotency_key,
         board=draft.board.name,
     )
 

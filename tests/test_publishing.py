@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
@@ -216,3 +217,14 @@ def test_it_does_not_resend_a_timed_out_post_where_the_receiver_cannot_deduplica
     assert run_due() == ["failed"]
     assert "did not answer in time" in Publication.objects.get(draft=draft).last_error
     assert receiver.requests == 1
+
+
+def test_it_refuses_to_schedule_what_a_channel_would_reject(personas, draft, receiver):
+    webhook(personas.board, receiver, variant="x")
+    Channel.objects.create(board=personas.board, kind="webhook", name="No URL", settings={})
+    with pytest.raises(ValidationError) as refused:
+        advance(draft, "scheduled", personas)
+    assert refused.value.message_dict["channels"] == ["No URL: The webhook channel has no http(s) URL."]
+    draft.refresh_from_db()
+    assert draft.state == "approved"
+    assert not Publication.objects.filter(draft=draft).exists()
