@@ -9,10 +9,13 @@ from contributors import api as contributors_api
 from contributors import views as contributors_views
 from drafts import api as drafts_api
 from drafts import views as drafts_views
+from publishing import api as publishing_api
 
 router = DefaultRouter()
 router.register("boards", contributors_api.BoardViewSet, basename="api-board")
 router.register("drafts", drafts_api.DraftViewSet, basename="api-draft")
+router.register("channels", publishing_api.ChannelViewSet, basename="api-channel")
+router.register("publications", publishing_api.PublicationViewSet, basename="api-publication")
 
 api_urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -54,6 +57,7 @@ urlpatterns = [
     path("", include("contributors.guidelines.urls")),
     path("", include("contributors.briefs.urls")),
     path("", include("contributors.profiles.urls")),
+    path("", include("publishing.urls")),
     path("api/", include(api_urlpatterns)),
     path("admin/", admin.site.urls),
 ]

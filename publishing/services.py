@@ -237,3 +237,66 @@ def drafts_without_channels_publish(*, now=None) -> int:
         draft_transition(draft_id=draft_id, name="mark_published", actor=None, data={"channels": 0})
         count += 1
     return count
+
+
+# --- Channels -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def channel_create(
+    *,
+    board,
+    actor,
+    kind: str,
+    name: str,
+    settings: dict | None = None,
+    credentials: dict | None = None,
+    is_active: bool = True,
+) -> Channel:
+    from publishing.selectors import require_manager
+
+    if actor is not None:
+        require_manager(actor, board)
+    channel = Channel(board=board, kind=kind, name=(name or "").strip(), settings=settings or {}, is_active=is_active)
+    channel.credentials = credentials or {}
+    channel.full_clean()
+    channel.save()
+    return channel
+
+
+@transaction.atomic
+def channel_update(
+    *,
+    channel: Channel,
+    actor,
+    name: str | None = None,
+    settings: dict | None = None,
+    credentials: dict | None = None,
+    is_active: bool | None = None,
+) -> Channel:
+    """Credentials are replaced only when new ones are given: they are never read back to be re-sent."""
+    from publishing.selectors import require_manager
+
+    require_manager(actor, channel.board)
+    if name is not None:
+        channel.name = name.strip()
+    if settings is not None:
+        channel.settings = settings
+    if credentials:
+        channel.credentials = credentials
+    if is_active is not None:
+        channel.is_active = is_active
+    channel.full_clean()
+    channel.save()
+    return channel
+
+
+def channel_test(*, channel: Channel, actor) -> tuple[bool, str]:
+    """Try the channel's connection: (worked, what was checked or what went wrong). Changes nothing."""
+    from publishing.selectors import require_manager
+
+    require_manager(actor, channel.board)
+    try:
+        return True, adapter_for(channel).test_connection()
+    except (AdapterError, NoAdapter) as problem:
+        return False, str(problem)

@@ -1,0 +1,37 @@
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from contributors.models import Board
+from contributors.permissions import has_board_perm
+from contributors.roles import MANAGE, REVIEW
+from contributors.selectors import board_get_for_user, board_ids_with_perm
+from publishing.models import Channel, Publication
+
+
+def require_manager(user, board: Board) -> None:
+    if not has_board_perm(user, board, MANAGE):
+        raise PermissionDenied("Only the board's managers can manage its channels.")
+
+
+def channel_get_for_manager(user, pk: int) -> Channel:
+    """The channel, 404 when its board is invisible to the user, 403 when they may see but not manage it."""
+    channel = Channel.objects.select_related("board").filter(pk=pk).first()
+    if channel is None:
+        raise Http404("No such channel.")
+    board_get_for_user(user, pk=channel.board_id)  # 404 for anyone without a role on the board
+    require_manager(user, channel.board)
+    return channel
+
+
+def channels_for_manager(user) -> QuerySet[Channel]:
+    return Channel.objects.filter(board__in=board_ids_with_perm(user, MANAGE)).select_related("board")
+
+
+def publications_for_user(user) -> QuerySet[Publication]:
+    """The publication log: for the board's reviewers and managers (and site admins)."""
+    return (
+        Publication.objects.filter(draft__board__in=board_ids_with_perm(user, REVIEW))
+        .select_related("draft", "channel", "draft__board")
+        .order_by("-due_at", "-id")
+    )

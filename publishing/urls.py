@@ -1,0 +1,10 @@
+from django.urls import path
+
+from publishing import views
+
+urlpatterns = [
+    path("boards/<slug:slug>/channels/", views.board_channels, name="board-channels"),
+    path("boards/<slug:slug>/publications/", views.board_publications, name="board-publications"),
+    path("channels/<int:channel_id>/", views.channel_edit, name="channel-edit"),
+    path("channels/<int:channel_id>/test/", views.channel_test, name="channel-test"),
+]

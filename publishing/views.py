@@ -1,0 +1,98 @@
+"""Manager pages: the board's channels and the publication log. Writes go through publishing.services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cocreate.views import ServiceRefused, report_service_errors
+from contributors.permissions import has_board_perm
+from contributors.roles import REVIEW
+from contributors.selectors import board_get_for_user
+from publishing import selectors, services
+from publishing.forms import ChannelForm, PublicationFilter
+from publishing.models import Channel
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def board_channels(request, slug: str):
+    board = board_get_for_user(request.user, slug=slug)
+    selectors.require_manager(request.user, board)
+    form = ChannelForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                with report_service_errors(request):
+                    services.channel_create(board=board, actor=request.user, **form.cleaned_data)
+                messages.success(request, "Channel added.")
+                return redirect("board-channels", slug=board.slug)
+            except ServiceRefused as refused:
+                status = refused.status
+    channels = Channel.objects.filter(board=board).order_by("name")
+    return render(
+        request, "publishing/board_channels.html", {"board": board, "channels": channels, "form": form}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def channel_edit(request, channel_id: int):
+    channel = selectors.channel_get_for_manager(request.user, channel_id)
+    initial = {"kind": channel.kind, "name": channel.name, "settings": channel.settings, "is_active": channel.is_active}
+    form = ChannelForm(request.POST or None, initial=initial)
+    form.fields["kind"].disabled = True
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                with report_service_errors(request):
+                    services.channel_update(
+                        channel=channel,
+                        actor=request.user,
+                        name=form.cleaned_data["name"],
+                        settings=form.cleaned_data["settings"],
+                        credentials=form.cleaned_data["credentials"],
+                        is_active=form.cleaned_data["is_active"],
+                    )
+                messages.success(request, "Channel saved.")
+                return redirect("board-channels", slug=channel.board.slug)
+            except ServiceRefused as refused:
+                status = refused.status
+    return render(
+        request,
+        "publishing/channel_edit.html",
+        {"board": channel.board, "channel": channel, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def channel_test(request, channel_id: int):
+    channel = selectors.channel_get_for_manager(request.user, channel_id)
+    worked, message = services.channel_test(channel=channel, actor=request.user)
+    (messages.success if worked else messages.error)(request, f"{channel.name}: {message}")
+    return redirect("board-channels", slug=channel.board.slug)
+
+
+@login_required
+def board_publications(request, slug: str):
+    board = board_get_for_user(request.user, slug=slug)
+    if not has_board_perm(request.user, board, REVIEW):
+        raise PermissionDenied("The publication log is for the board's reviewers and managers.")
+    filters = PublicationFilter(request.GET or None)
+    publications = selectors.publications_for_user(request.user).filter(draft__board=board)
+    if filters.is_valid():
+        if filters.cleaned_data["state"]:
+            publications = publications.filter(state=filters.cleaned_data["state"])
+        if filters.cleaned_data["channel"]:
+            publications = publications.filter(channel_id=filters.cleaned_data["channel"])
+    page = Paginator(publications, 50).get_page(request.GET.get("page"))
+    context = {"board": board, "page": page, "filters": filters, "channels": Channel.objects.filter(board=board)}
+    return render(request, "publishing/board_publications.html", context, status=200 if not filters.errors else 400)

@@ -1,0 +1,130 @@
+"""Channel management and the publication log, through the pages and the API."""
+
+import json
+
+import pytest
+from django.utils import timezone
+
+from publishing.models import Channel, Publication
+from tests.standins.webhook import WebhookStandIn
+
+SECRET = "very-secret-signing-key"
+
+
+@pytest.fixture
+def receiver():
+    stand_in = WebhookStandIn(secret=SECRET)
+    stand_in.url = stand_in.start()
+    yield stand_in
+    stand_in.stop()
+
+
+@pytest.fixture
+def channel(personas, receiver):
+    made = Channel(board=personas.board, kind="webhook", name="Site hook", settings={"url": receiver.url})
+    made.credentials = {"secret": SECRET}
+    made.save()
+    return made
+
+
+def test_it_adds_a_channel_from_the_page_and_never_shows_the_secret(personas, web_client_for, receiver):
+    client = web_client_for("manager")
+    response = client.post(
+        f"/boards/{personas.board.slug}/channels/",
+        {
+            "kind": "webhook",
+            "name": "Hook",
+            "settings": json.dumps({"url": receiver.url}),
+            "credentials": json.dumps({"secret": SECRET}),
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    channel = Channel.objects.get(name="Hook")
+    assert channel.credentials == {"secret": SECRET}
+    for url in (f"/boards/{personas.board.slug}/channels/", f"/channels/{channel.pk}/"):
+        assert SECRET not in client.get(url).content.decode()
+
+
+def test_it_keeps_the_stored_credentials_when_the_field_is_left_empty(channel, web_client_for):
+    response = web_client_for("manager").post(
+        f"/channels/{channel.pk}/",
+        {
+            "kind": "webhook",
+            "name": "Renamed",
+            "settings": json.dumps(channel.settings),
+            "credentials": "",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    channel.refresh_from_db()
+    assert channel.name == "Renamed"
+    assert channel.credentials == {"secret": SECRET}
+
+
+def test_it_explains_bad_channel_input(personas, web_client_for):
+    response = web_client_for("manager").post(
+        f"/boards/{personas.board.slug}/channels/", {"kind": "fax", "name": "", "settings": "[1, 2]"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Select a valid choice" in page
+    assert "Settings are a JSON object" in page
+    assert not Channel.objects.exists()
+
+
+def test_it_tests_a_connection_and_says_what_happened(channel, web_client_for, receiver):
+    response = web_client_for("manager").post(f"/channels/{channel.pk}/test/", follow=True)
+    assert "accepted a signed ping" in response.content.decode()
+    assert receiver.requests == 1
+    assert receiver.posts[0]["event"] == "ping"
+
+    channel.credentials = {"secret": "wrong"}
+    channel.save()
+    response = web_client_for("manager").post(f"/channels/{channel.pk}/test/", follow=True)
+    assert "answered 401" in response.content.decode()
+
+
+def test_it_never_returns_credentials_from_the_api(channel, api_client_for):
+    body = api_client_for("manager").get(f"/api/channels/{channel.pk}/").json()
+    assert "credentials" not in body
+    assert body["has_credentials"] is True
+    assert SECRET not in json.dumps(body)
+
+
+def test_it_creates_and_updates_channels_through_the_api(personas, api_client_for):
+    client = api_client_for("manager")
+    created = client.post(
+        "/api/channels/",
+        {
+            "board": personas.board.pk,
+            "kind": "webhook",
+            "name": "API hook",
+            "settings": {"url": "https://e.example/h"},
+            "credentials": {"secret": "x"},
+        },
+        format="json",
+    )
+    assert created.status_code == 201
+    pk = created.json()["id"]
+    updated = client.patch(f"/api/channels/{pk}/", {"is_active": False}, format="json")
+    assert updated.status_code == 200
+    assert Channel.objects.get(pk=pk).is_active is False
+    assert Channel.objects.get(pk=pk).credentials == {"secret": "x"}
+    duplicate = client.post(
+        "/api/channels/", {"board": personas.board.pk, "kind": "webhook", "name": "API hook"}, format="json"
+    )
+    assert duplicate.status_code == 400
+
+
+def test_it_filters_the_publication_log(personas, channel, draft, web_client_for, api_client_for):
+    Publication.objects.create(draft=draft, channel=channel, due_at=timezone.now(), state="failed", last_error="Nope")
+    page = web_client_for("reviewer").get(f"/boards/{personas.board.slug}/publications/?state=failed")
+    assert "Nope" in page.content.decode()
+    page = web_client_for("reviewer").get(f"/boards/{personas.board.slug}/publications/?state=published")
+    assert "Nope" not in page.content.decode()
+    assert web_client_for("reviewer").get(f"/boards/{personas.board.slug}/publications/?channel=x").status_code == 400
+    listed = api_client_for("reviewer").get(f"/api/publications/?board={personas.board.pk}&state=failed").json()
+    assert [p["last_error"] for p in listed["results"]] == ["Nope"]
+    assert api_client_for("reviewer").get("/api/publications/?state=lost").status_code == 400
