@@ -7,6 +7,9 @@ from rest_framework.test import APIClient
 from contributors.models import Board, User
 from tests.factories import BoardFactory, UserFactory, make_draft, member
 
+# Fixtures that start real Celery worker and beat processes (integration tests).
+pytest_plugins = ["tests.celery_processes"]
+
 
 @dataclass
 class Personas:
