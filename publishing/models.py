@@ -81,6 +81,8 @@ class Publication(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True, help_text="When the successful request was sent.")
     published_at = models.DateTimeField(null=True, blank=True)
+    preflight_at = models.DateTimeField(null=True, blank=True, help_text="When the pre-flight check ran.")
+    preflight_problem = models.TextField(blank=True, help_text="What the pre-flight check found, if anything.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -19,3 +19,9 @@ def claim_due_publications() -> int:
 @shared_task(ignore_result=True, acks_late=True, reject_on_worker_lost=True)
 def publish_publication(publication_id: int) -> str:
     return services.publication_publish(publication_id=publication_id)
+
+
+@shared_task(ignore_result=True)
+def preflight_publications() -> int:
+    """Run by beat every minute: warn managers before a publication would fail."""
+    return services.publications_preflight()

@@ -228,3 +228,33 @@ def test_it_refuses_to_schedule_what_a_channel_would_reject(personas, draft, rec
     draft.refresh_from_db()
     assert draft.state == "approved"
     assert not Publication.objects.filter(draft=draft).exists()
+
+
+def test_it_warns_the_managers_before_a_publication_would_fail(scheduled, receiver, personas, mailoutbox):
+    channel = Channel.objects.get()  # its secret was changed on the receiving side after scheduling
+    channel.credentials = {"secret": "rotated-on-the-platform"}
+    channel.save()
+    assert services.publications_preflight(now=scheduled.publish_at - timedelta(minutes=5)) == 1
+    publication = Publication.objects.get(draft=scheduled)
+    assert "answered 401" in publication.preflight_problem
+    assert [m.to for m in mailoutbox] == [[personas.manager.email]]
+    assert "Site hook" in mailoutbox[0].body
+    assert "answered 401" in mailoutbox[0].body
+    # Checked once: the next run leaves it alone.
+    assert services.publications_preflight(now=scheduled.publish_at - timedelta(minutes=4)) == 0
+    assert len(mailoutbox) == 1
+
+
+def test_it_stays_quiet_when_the_pre_flight_check_passes(scheduled, receiver, mailoutbox):
+    assert services.publications_preflight(now=scheduled.publish_at - timedelta(minutes=5)) == 0
+    publication = Publication.objects.get(draft=scheduled)
+    assert publication.preflight_at is not None
+    assert publication.preflight_problem == ""
+    assert mailoutbox == []
+    assert receiver.posts == [{"event": "ping"}]
+
+
+def test_it_does_not_check_what_is_not_due_soon(scheduled, receiver):
+    assert services.publications_preflight(now=scheduled.publish_at - timedelta(hours=2)) == 0
+    assert Publication.objects.get(draft=scheduled).preflight_at is None
+    assert receiver.requests == 0
