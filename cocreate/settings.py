@@ -223,6 +223,10 @@ CELERY_BEAT_SCHEDULE = {
 # Fernet keys for channel credentials, newest first (publishing/crypto.py); derived from SECRET_KEY if unset.
 CHANNEL_CREDENTIAL_KEYS = env_list("CHANNEL_CREDENTIAL_KEYS", "")
 PUBLISHING_HTTP_TIMEOUT = float(os.environ.get("PUBLISHING_HTTP_TIMEOUT", 10))
+PUBLISHING_BACKOFF_BASE_SECONDS = float(os.environ.get("PUBLISHING_BACKOFF_BASE_SECONDS", 30))
+# Work whose task was lost is taken back after these many seconds (sending: longer than a task may run).
+PUBLISHING_CLAIM_STALE_SECONDS = float(os.environ.get("PUBLISHING_CLAIM_STALE_SECONDS", 120))
+PUBLISHING_SENDING_STALE_SECONDS = float(os.environ.get("PUBLISHING_SENDING_STALE_SECONDS", 360))
 
 # --- E-mail ---------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(

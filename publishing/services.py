@@ -10,6 +10,7 @@ import random
 import zoneinfo
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -25,7 +26,6 @@ from publishing.models import Channel, Publication, PublicationAttempt, Publicat
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
-BACKOFF_BASE_SECONDS = 30
 BACKOFF_CAP_SECONDS = 3600
 CLAIM_BATCH = 200
 
@@ -81,6 +81,39 @@ def publications_retry_failed(*, draft: Draft, actor=None) -> int:
 
 
 # --- Claiming and sending -----------------------------------------------------------------------------
+
+
+def publications_recover_stale(*, now=None) -> int:
+    """Take back work whose task was lost (a worker killed, a broker restarted).
+
+    Claimed but never started: due again now. Stuck in sending (the worker died during the call): the
+    post may be live, so it goes again only where the platform deduplicates; otherwise it fails with a
+    message asking a person to check the platform, never blindly resent.
+    """
+    now = now or timezone.now()
+    requeued = Publication.objects.filter(
+        state=PublicationState.CLAIMED, claimed_at__lt=now - timedelta(seconds=settings.PUBLISHING_CLAIM_STALE_SECONDS)
+    ).update(state=PublicationState.PENDING, due_at=now, updated_at=now)
+    stuck = Publication.objects.filter(
+        state=PublicationState.SENDING,
+        updated_at__lt=now - timedelta(seconds=settings.PUBLISHING_SENDING_STALE_SECONDS),
+    ).select_related("channel")
+    for publication in stuck:
+        if adapter_for(publication.channel).deduplicates:
+            changed = Publication.objects.filter(pk=publication.pk, state=PublicationState.SENDING).update(
+                state=PublicationState.PENDING, due_at=now, updated_at=now
+            )
+        else:
+            with transaction.atomic():
+                changed = Publication.objects.filter(pk=publication.pk, state=PublicationState.SENDING).update(
+                    state=PublicationState.FAILED,
+                    last_error="Interrupted while sending: check on the platform whether it was posted, then retry.",
+                    updated_at=now,
+                )
+                if changed:
+                    _settle_draft(publication.draft_id)
+        requeued += changed
+    return requeued
 
 
 @transaction.atomic
@@ -191,7 +224,7 @@ def _record_failure(publication: Publication, error: AdapterError, started) -> s
 
 def retry_delay(attempts: int, retry_after: float | None) -> timedelta:
     """Exponential backoff with jitter, never sooner than the platform asked."""
-    backoff = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1))
+    backoff = min(BACKOFF_CAP_SECONDS, settings.PUBLISHING_BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1))
     seconds = backoff * random.uniform(0.8, 1.2)
     if retry_after is not None:
         seconds = max(seconds, retry_after)

@@ -9,6 +9,7 @@ from publishing import services
 @shared_task(ignore_result=True)
 def claim_due_publications() -> int:
     """Run by beat every second: hand what is due to the workers (nothing waits in the broker for hours)."""
+    services.publications_recover_stale()
     ids = services.publications_claim_due()
     for publication_id in ids:
         transaction.on_commit(lambda pk=publication_id: publish_publication.delay(pk))

@@ -89,12 +89,12 @@ def test_it_does_nothing_when_the_same_task_arrives_twice(scheduled, receiver):
     assert receiver.requests == 1
 
 
-def test_it_retries_a_temporary_error_later_with_backoff(scheduled, receiver):
+def test_it_retries_a_temporary_error_later_with_backoff(scheduled, receiver, settings):
     receiver.script = [Fault(status=503)]
     before = timezone.now()
     assert run_due() == ["pending"]
     publication = Publication.objects.get(draft=scheduled)
-    assert publication.due_at >= before + timedelta(seconds=services.BACKOFF_BASE_SECONDS * 0.8)
+    assert publication.due_at >= before + timedelta(seconds=settings.PUBLISHING_BACKOFF_BASE_SECONDS * 0.8)
     assert "503" in publication.last_error
     assert run_due(at=publication.due_at) == ["published"]
     assert len(receiver.posts) == 1
@@ -258,3 +258,27 @@ def test_it_does_not_check_what_is_not_due_soon(scheduled, receiver):
     assert services.publications_preflight(now=scheduled.publish_at - timedelta(hours=2)) == 0
     assert Publication.objects.get(draft=scheduled).preflight_at is None
     assert receiver.requests == 0
+
+
+def test_it_takes_back_a_claim_whose_task_was_lost(scheduled, receiver, settings):
+    (pk,) = services.publications_claim_due(now=scheduled.publish_at)
+    assert services.publications_recover_stale(now=scheduled.publish_at + timedelta(seconds=5)) == 0
+    later = scheduled.publish_at + timedelta(seconds=settings.PUBLISHING_CLAIM_STALE_SECONDS + 1)
+    assert services.publications_recover_stale(now=later) == 1
+    assert run_due(at=later) == ["published"]
+    assert len(receiver.posts) == 1
+
+
+def test_it_resends_an_interrupted_send_only_where_the_receiver_deduplicates(personas, draft, receiver, settings):
+    webhook(personas.board, receiver, name="Dedup")
+    webhook(personas.board, receiver, name="No dedup", receiver_deduplicates=False)
+    advance(draft, "scheduled", personas)
+    services.publications_claim_due(now=draft.publish_at)
+    Publication.objects.update(state="sending")  # as a worker killed in the middle of the call leaves them
+    later = draft.publish_at + timedelta(seconds=settings.PUBLISHING_SENDING_STALE_SECONDS + 1)
+    services.publications_recover_stale(now=later)
+    states = dict(Publication.objects.values_list("channel__name", "state"))
+    assert states == {"Dedup": "pending", "No dedup": "failed"}
+    assert "check on the platform" in Publication.objects.get(channel__name="No dedup").last_error
+    draft.refresh_from_db()
+    assert draft.state == "scheduled"  # the other channel is still on its way
