@@ -80,8 +80,9 @@ def broker_purged(services):
         celery_app.control.purge(connection=conn)
 
 
-def start_celery(kind: str, tmp_path: Path, *extra: str) -> Worker:
+def start_celery(kind: str, tmp_path: Path, *extra: str, env: dict | None = None) -> Worker:
     """Start `celery worker` or `celery beat` in its own process group; the caller stops it."""
+    overrides = env or {}
     log_path = tmp_path / f"{kind}-{uuid.uuid4().hex[:6]}.log"
     env = {
         **os.environ,
@@ -91,6 +92,7 @@ def start_celery(kind: str, tmp_path: Path, *extra: str) -> Worker:
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "COCREATE_VAR_DIR": str(tmp_path / "var"),
         "PYTHONUNBUFFERED": "1",
+        **overrides,
     }
     command = [str(CELERY), "-A", "cocreate", kind, "--loglevel=INFO", *extra]
     if kind == "worker":

@@ -10,6 +10,7 @@ import hmac
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -28,6 +29,9 @@ class WebhookStandIn:
     posts: list[dict] = field(default_factory=list)  # what was really posted, once per idempotency key
     requests: int = 0
     script: list[Fault] = field(default_factory=list)
+    delay: float = 0.0  # seconds every answer takes when the script has no fault for it (benchmarks)
+    chaos: Callable[[], Fault | None] | None = None  # picks a fault (or none) for unscripted requests
+    port: int = 0
     _answers: dict[str, dict] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -55,7 +59,8 @@ class WebhookStandIn:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up waiting
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return f"http://127.0.0.1:{self.server.server_port}/hook"
 
@@ -66,7 +71,10 @@ class WebhookStandIn:
     def _handle(self, headers, body: bytes):
         with self._lock:
             self.requests += 1
-            fault = self.script.pop(0) if self.script else Fault()
+            if self.script:
+                fault = self.script.pop(0)
+            else:
+                fault = (self.chaos() if self.chaos else None) or Fault(delay=self.delay)
             timestamp = headers.get("X-Cocreate-Timestamp", "")
             expected = hmac.new(self.secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
             if not hmac.compare_digest(headers.get("X-Cocreate-Signature", ""), f"sha256={expected}"):

@@ -1,0 +1,244 @@
+"""Benchmark the publishing pipeline on PostgreSQL + Redis with real Celery processes.
+
+    .venv/bin/python bench/bench_publishing.py [--publications 400] [--workers 1 2 4]
+
+Prints:
+* the rate of a no-op Celery task on the same broker (how fast the broker and a worker move messages);
+* publications per second through the real pipeline (beat claims from the database, workers publish to a
+  stand-in webhook receiver that answers at once), beside that no-op rate;
+* the same with a receiver that takes 100 ms per post, for 1, 2 and 4 worker processes (publishing is
+  I/O-bound: it should scale with processes, as a team would scale it across machines);
+* lateness: how long after its publish time each post was sent (p50, p99, max), for posts due at spread-out
+  times while beat and the workers run. Target: p99 under 2 s.
+"""
+
+import argparse
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cocreate_bench_publishing")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/7")
+os.environ["DJANGO_SETTINGS_MODULE"] = "cocreate.settings"
+os.environ["DEBUG"] = "0"
+os.environ["SECRET_KEY"] = "bench-throwaway-secret-key-not-for-production-0123456789"
+os.environ["ALLOWED_HOSTS"] = "127.0.0.1"
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+import dj_database_url  # noqa: E402
+import psycopg2  # noqa: E402
+
+SECRET = "bench-secret"
+CELERY = Path(sys.executable).with_name("celery")
+
+
+def ensure_database() -> None:
+    config = dj_database_url.parse(os.environ["DATABASE_URL"])
+    admin = psycopg2.connect(
+        dbname="postgres", user=config["USER"], host=config["HOST"] or "127.0.0.1", port=config["PORT"] or 5432
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
+    admin.close()
+
+
+ensure_database()
+import django  # noqa: E402
+
+django.setup()
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from cocreate.celery import app as celery_app  # noqa: E402
+from contributors.models import Board, User  # noqa: E402
+from drafts.models import Draft, DraftState  # noqa: E402
+from publishing.models import Channel, Publication  # noqa: E402
+from tests.standins.webhook import WebhookStandIn  # noqa: E402
+
+
+class Processes:
+    """Celery worker and beat processes of our own, stopped on exit."""
+
+    def __init__(self, log_dir: Path):
+        self.log_dir = log_dir
+        self.procs: list[subprocess.Popen] = []
+
+    def start(self, *args: str) -> subprocess.Popen:
+        log = (self.log_dir / f"{args[0]}-{len(self.procs)}.log").open("wb")
+        proc = subprocess.Popen(
+            [str(CELERY), "-A", "cocreate", *args, "--loglevel=WARNING"],
+            cwd=BASE_DIR,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.procs.append(proc)
+        return proc
+
+    def workers(self, count: int) -> None:
+        for _ in range(count):
+            self.start(
+                "worker", "--pool=solo", "--without-gossip", "--without-mingle", f"-n bench-{uuid.uuid4().hex[:6]}@%h"
+            )
+        time.sleep(4)  # let them connect
+
+    def beat(self) -> None:
+        self.start("beat", "--schedule", str(self.log_dir / "beat-schedule"))
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+        self.procs = []
+
+
+def reset(receiver_url: str) -> tuple[Board, Channel, User]:
+    Publication.objects.all().delete()
+    Draft.objects.all().delete()
+    Channel.objects.all().delete()
+    board, _ = Board.objects.get_or_create(slug="bench", defaults={"name": "Bench"})
+    author, _ = User.objects.get_or_create(username="bench-author")
+    channel = Channel(board=board, kind="webhook", name="Receiver", settings={"url": receiver_url})
+    channel.credentials = {"secret": SECRET}
+    channel.save()
+    with celery_app.connection_for_write() as conn:
+        celery_app.control.purge(connection=conn)
+    return board, channel, author
+
+
+def make_publications(board, channel, author, due_times) -> list[int]:
+    drafts = Draft.objects.bulk_create(
+        [
+            Draft(
+                board=board,
+                author=author,
+                title=f"Post {n}",
+                body=f"Body {n}",
+                state=DraftState.SCHEDULED,
+                publish_at=due,
+            )
+            for n, due in enumerate(due_times)
+        ]
+    )
+    publications = Publication.objects.bulk_create(
+        [Publication(draft=draft, channel=channel, due_at=draft.publish_at) for draft in drafts]
+    )
+    return [p.pk for p in publications]
+
+
+def wait_until_published(count: int, timeout: float) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if Publication.objects.filter(state="published").count() >= count:
+            return time.monotonic() - started
+        time.sleep(0.05)
+    raise SystemExit(
+        f"only {Publication.objects.filter(state='published').count()} of {count} published in {timeout:.0f} s"
+    )
+
+
+def noop_rate(processes: Processes, messages: int) -> float:
+    """Messages per second a worker takes off the queue for a built-in task that does nothing."""
+    processes.workers(1)
+    redis = celery_app.connection_for_write().default_channel.client
+    started = time.monotonic()
+    for _ in range(messages):
+        celery_app.send_task("celery.accumulate", args=(1,))
+    while redis.llen("celery") > 0:
+        time.sleep(0.01)
+    elapsed = time.monotonic() - started
+    processes.stop()
+    return messages / elapsed
+
+
+def pipeline_rate(processes, receiver, count: int, workers: int, delay: float) -> float:
+    receiver.delay = delay
+    board, channel, author = reset(receiver.url)
+    posts_before = len(receiver.posts)
+    processes.workers(workers)
+    make_publications(board, channel, author, [timezone.now()] * count)
+    processes.beat()
+    elapsed = wait_until_published(count, timeout=600)
+    processes.stop()
+    assert len(receiver.posts) - posts_before == count, "every publication posted exactly once"
+    return count / elapsed
+
+
+def lateness(processes, receiver, count: int, workers: int, spread: float) -> list[float]:
+    receiver.delay = 0.0
+    board, channel, author = reset(receiver.url)
+    processes.workers(workers)
+    processes.beat()
+    time.sleep(2)
+    start = timezone.now() + timedelta(seconds=3)
+    step = spread / count
+    make_publications(board, channel, author, [start + timedelta(seconds=n * step) for n in range(count)])
+    wait_until_published(count, timeout=spread + 120)
+    processes.stop()
+    rows = Publication.objects.values_list("sent_at", "due_at")
+    return sorted((sent - due).total_seconds() for sent, due in rows)
+
+
+def percentile(values: list[float], p: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1] if len(values) > 1 else values[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--publications", type=int, default=400)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--lateness-posts", type=int, default=300)
+    parser.add_argument("--lateness-spread", type=float, default=60.0, help="seconds over which posts are due")
+    args = parser.parse_args()
+
+    call_command("migrate", verbosity=0)
+    log_dir = Path(os.environ.get("BENCH_LOG_DIR", "/tmp/cocreate-bench-publishing"))
+    log_dir.mkdir(parents=True, exist_ok=True)
+    receiver = WebhookStandIn(secret=SECRET)
+    receiver.url = receiver.start()
+    processes = Processes(log_dir)
+    print(f"PostgreSQL {connection.pg_version}, Redis broker {os.environ['REDIS_URL']}, {os.cpu_count()} cores")
+    try:
+        noop = noop_rate(processes, 2000)
+        print(f"\nno-op Celery task, 1 worker process:            {noop:8.1f} tasks/s")
+        instant = pipeline_rate(processes, receiver, args.publications, 1, 0.0)
+        print(
+            f"pipeline, receiver answers at once, 1 worker:   {instant:8.1f} publications/s "
+            f"({instant / noop:.0%} of the no-op rate)"
+        )
+        print("\nreceiver answers in 100 ms:")
+        for workers in args.workers:
+            rate = pipeline_rate(processes, receiver, min(args.publications, 60 * workers), workers, 0.1)
+            print(f"  {workers} worker process(es): {rate:8.1f} publications/s  (ideal {workers * 10:.0f}/s)")
+        late = lateness(processes, receiver, args.lateness_posts, 2, args.lateness_spread)
+        print(f"\nlateness (sent - due) of {len(late)} posts due over {args.lateness_spread:.0f} s, 2 workers:")
+        print(
+            f"  p50 {percentile(late, 50):.3f} s   p99 {percentile(late, 99):.3f} s   max {max(late):.3f} s   "
+            f"target p99 < 2 s: {'MET' if percentile(late, 99) < 2 else 'MISSED'}"
+        )
+    finally:
+        processes.stop()
+        receiver.stop()
+
+
+if __name__ == "__main__":
+    main()
