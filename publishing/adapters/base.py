@@ -1,4 +1,7 @@
+import os
+import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import httpx
 from django.conf import settings
@@ -83,6 +86,8 @@ def error_from_response(response: httpx.Response, platform: str) -> AdapterError
 def _retry_after(response: httpx.Response) -> float | None:
     value = response.headers.get("Retry-After")
     if value is None:
+        if response.status_code == 429:
+            return rate_limit_reset_seconds(response.headers)
         return None
     try:
         return max(0.0, float(value))
@@ -90,17 +95,96 @@ def _retry_after(response: httpx.Response) -> float | None:
         return None
 
 
-def call(method: str, url: str, *, platform: str, **kwargs) -> httpx.Response:
-    """One HTTP call with timeouts; network failures become AdapterErrors (ambiguous once the request was sent)."""
+RATE_LIMIT_RESET_HEADERS = ("X-RateLimit-Reset", "RateLimit-Reset", "X-Rate-Limit-Reset")
+
+
+def rate_limit_reset_seconds(headers, now: float | None = None) -> float | None:
+    """Seconds until a rate-limit window resets, from the first reset header present.
+
+    Accepts an ISO-8601 timestamp (Mastodon), Unix epoch seconds (Bluesky, X) or, for small numbers,
+    seconds from now (the IETF RateLimit draft). None when there is no readable header.
+    """
+    now = time.time() if now is None else now
+    for name in RATE_LIMIT_RESET_HEADERS:
+        value = (headers.get(name) or "").strip()
+        if not value:
+            continue
+        try:
+            number = float(value)
+        except ValueError:
+            try:
+                moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                continue
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+            return max(0.0, moment.timestamp() - now)
+        return max(0.0, number - now) if number > 1_000_000_000 else max(0.0, number)
+    return None
+
+
+def grapheme_count(text: str) -> int:
+    """User-perceived characters (extended grapheme clusters), as Mastodon and Bluesky count them."""
+    import regex
+
+    return len(regex.findall(r"\X", text))
+
+
+_client: httpx.Client | None = None
+_client_pid: int | None = None
+
+
+def http_client() -> httpx.Client:
+    """One pooled client per process: building one loads the CA bundle (hundreds of milliseconds), and
+    reused connections save a handshake per post. A forked worker must not share its parent's sockets."""
+    global _client, _client_pid
+    if _client is None or _client_pid != os.getpid():
+        _client = httpx.Client()
+        _client_pid = os.getpid()
+    return _client
+
+
+def send(method: str, url: str, *, platform: str, **kwargs) -> httpx.Response:
+    """One HTTP call with timeouts, handing back every answer (errors too) for adapters that read error
+    bodies; network failures become AdapterErrors (ambiguous once the request may have been sent)."""
+    timeout = httpx.Timeout(settings.PUBLISHING_HTTP_TIMEOUT, connect=min(5.0, settings.PUBLISHING_HTTP_TIMEOUT))
     try:
-        timeout = httpx.Timeout(settings.PUBLISHING_HTTP_TIMEOUT, connect=min(5.0, settings.PUBLISHING_HTTP_TIMEOUT))
-        response = httpx.request(method, url, timeout=timeout, **kwargs)
+        return http_client().request(method, url, timeout=timeout, **kwargs)
     except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
         raise AdapterError(f"Could not reach {platform}: {exc}") from exc
     except httpx.TimeoutException as exc:
         raise AdapterError(f"{platform} did not answer in time", ambiguous=True) from exc
     except httpx.HTTPError as exc:
         raise AdapterError(f"{platform}: {exc}", ambiguous=True) from exc
+
+
+def call(method: str, url: str, *, platform: str, **kwargs) -> httpx.Response:
+    """Like send(), but an HTTP error answer raises: 429 and 5xx as temporary, other 4xx as permanent."""
+    response = send(method, url, platform=platform, **kwargs)
     if response.status_code >= 400:
         raise error_from_response(response, platform)
     return response
+
+
+def is_resend(post: Post) -> bool:
+    """True when an earlier attempt of this publication was made: the post may already be live, so an
+    adapter without platform-side deduplication looks it up before sending again.
+
+    An earlier attempt shows as a logged outcome, or (a worker killed mid-send, then recovered) as more than
+    the one attempt being made now, with no log row."""
+    import uuid
+
+    from django.db.models import Q
+
+    from publishing.models import Publication
+
+    try:
+        uuid.UUID(post.idempotency_key)
+    except ValueError:
+        return False  # not a publication's key (validation, a connection test)
+
+    return (
+        Publication.objects.filter(idempotency_key=post.idempotency_key)
+        .filter(Q(attempts__gt=1) | Q(log__isnull=False))
+        .exists()
+    )

@@ -1,0 +1,224 @@
+"""E-mail newsletter over SMTP: one message per recipient, with the draft's title as subject.
+
+Settings: {"recipients": ["a@example.com", ...], "host": "smtp.example.com", "port": 587, "user": "...",
+"from": "news@example.com" (default DEFAULT_FROM_EMAIL), "security": "starttls" (default) | "ssl" | "none"}.
+Credentials: {"password": "..."}.
+
+Every message has a stable `Message-ID` per publication and recipient, so a resent copy is recognisable as
+the same message. SMTP replies: 4xx transient (retry later), 5xx permanent. Recipients are sent one by one;
+an error message lists who already has the newsletter (`[delivered: ...]`), and a later attempt of the same
+publication skips them, so a retry after a temporary error never mails anyone twice. A connection lost
+after the message body was sent is ambiguous (the server may have taken it): plain SMTP does not
+deduplicate, so that recipient is not resent automatically (`deduplicates = False`).
+"""
+
+import contextlib
+import hashlib
+import re
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate
+
+from django.conf import settings as django_settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from publishing.adapters.base import Adapter, AdapterError, Post, PublishResult
+
+SECURITY = {"starttls", "ssl", "none"}
+DELIVERED = re.compile(r"\[delivered: ([^\]]*)\]")
+
+
+def message_id(idempotency_key: str, recipient: str, domain: str) -> str:
+    """The same for every attempt of one publication to one recipient."""
+    digest = hashlib.sha256(f"{idempotency_key}:{recipient.strip().lower()}".encode()).hexdigest()[:24]
+    return f"<cocreate.{digest}@{domain}>"
+
+
+def _classify(code: int, text: str, what: str) -> AdapterError:
+    return AdapterError(f"{what}: {code} {text}".strip(), permanent=code >= 500, status_code=code)
+
+
+def _reply(exc: smtplib.SMTPResponseException) -> str:
+    error = exc.smtp_error
+    return error.decode(errors="replace") if isinstance(error, bytes) else str(error)
+
+
+class EmailAdapter(Adapter):
+    kind = "email"
+    deduplicates = False
+
+    platform = "The SMTP server"
+
+    @property
+    def options(self) -> dict:
+        return self.channel.settings or {}
+
+    @property
+    def recipients(self) -> list[str]:
+        value = self.options.get("recipients") or []
+        return [value] if isinstance(value, str) else list(value)
+
+    @property
+    def sender(self) -> str:
+        return str(self.options.get("from") or django_settings.DEFAULT_FROM_EMAIL)
+
+    @property
+    def security(self) -> str:
+        return str(self.options.get("security") or "starttls")
+
+    def validate(self, post: Post) -> list[str]:
+        problems = []
+        if not self.options.get("host"):
+            problems.append("The e-mail channel has no SMTP host.")
+        if self.security not in SECURITY:
+            problems.append(f"Unknown SMTP security {self.security!r} (starttls, ssl or none).")
+        if not self.recipients:
+            problems.append("The e-mail channel has no recipients.")
+        for address in [*self.recipients, self.sender]:
+            try:
+                validate_email(address)
+            except ValidationError:
+                problems.append(f"{address!r} is not an e-mail address.")
+        if not post.text.strip():
+            problems.append("There is no text to send.")
+        if not post.title.strip():
+            problems.append("The newsletter needs a title for its subject.")
+        return problems
+
+    # --- SMTP ---------------------------------------------------------------------------------------------
+
+    def _connect(self) -> smtplib.SMTP:
+        host = self.options.get("host", "")
+        timeout = django_settings.PUBLISHING_HTTP_TIMEOUT
+        try:
+            if self.security == "ssl":
+                port = int(self.options.get("port") or 465)
+                smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
+            else:
+                port = int(self.options.get("port") or (587 if self.security == "starttls" else 25))
+                smtp = smtplib.SMTP(host, port, timeout=timeout)
+                smtp.ehlo()
+                if self.security == "starttls":
+                    smtp.starttls(context=ssl.create_default_context())
+                    smtp.ehlo()
+            user = self.options.get("user")
+            if user:
+                smtp.login(user, self.channel.credentials.get("password", ""))
+        except smtplib.SMTPAuthenticationError as exc:
+            raise _classify(exc.smtp_code, _reply(exc), "The SMTP server refused the login") from exc
+        except smtplib.SMTPResponseException as exc:
+            raise _classify(exc.smtp_code, _reply(exc), "The SMTP server refused the connection") from exc
+        except smtplib.SMTPNotSupportedError as exc:
+            raise AdapterError(f"The SMTP server does not support this: {exc}", permanent=True) from exc
+        except (OSError, smtplib.SMTPException) as exc:  # refused, unreachable, timed out, TLS failure
+            raise AdapterError(f"Could not reach the SMTP server {host}: {exc}") from exc
+        return smtp
+
+    def _message(self, post: Post, recipient: str) -> EmailMessage:
+        message = EmailMessage()
+        message["Subject"] = post.title
+        message["From"] = self.sender
+        message["To"] = recipient
+        message["Date"] = formatdate(localtime=False)
+        domain = self.sender.rpartition("@")[2] or "cocreate.invalid"
+        message["Message-ID"] = message_id(post.idempotency_key, recipient, domain)
+        message["X-Cocreate-Draft"] = str(post.draft_id)
+        message.set_content(post.text)
+        return message
+
+    def _send_one(self, smtp: smtplib.SMTP, message: EmailMessage, recipient: str) -> None:
+        """One envelope: MAIL, RCPT, DATA. Only a failure after the body was sent is ambiguous."""
+        try:
+            code, reply = smtp.mail(self.sender)
+            if code != 250:
+                smtp.rset()
+                raise _classify(code, reply.decode(errors="replace"), "The SMTP server refused the sender")
+            code, reply = smtp.rcpt(recipient)
+            if code not in (250, 251):
+                smtp.rset()
+                raise _classify(code, reply.decode(errors="replace"), f"{recipient} was refused")
+        except (OSError, smtplib.SMTPServerDisconnected) as exc:
+            raise AdapterError(f"The SMTP server dropped the connection: {exc}") from exc
+        try:
+            code, reply = smtp.data(message.as_bytes())
+        except smtplib.SMTPDataError as exc:
+            raise _classify(exc.smtp_code, _reply(exc), f"The message to {recipient} was refused") from exc
+        except (OSError, smtplib.SMTPServerDisconnected) as exc:
+            raise AdapterError(
+                f"The SMTP server did not confirm the message to {recipient} (it may have been delivered)",
+                ambiguous=True,
+            ) from exc
+        if code != 250:  # the reply to the message itself (smtplib raises only for the DATA command)
+            smtp.rset()
+            raise _classify(code, reply.decode(errors="replace"), f"The message to {recipient} was refused")
+
+    def _delivered_before(self, post: Post) -> set[str]:
+        if not post.idempotency_key:
+            return set()
+        from publishing.models import PublicationAttempt
+
+        messages = PublicationAttempt.objects.filter(publication__idempotency_key=post.idempotency_key).values_list(
+            "message", flat=True
+        )
+        return {
+            address.strip().lower()
+            for message in messages
+            for match in DELIVERED.findall(message)
+            for address in match.split(",")
+            if address.strip()
+        }
+
+    def publish(self, post: Post) -> PublishResult:
+        done = self._delivered_before(post)
+        delivered = [r for r in self.recipients if r.strip().lower() in done]
+        pending = [r for r in self.recipients if r.strip().lower() not in done]
+        errors: list[AdapterError] = []
+        smtp = None
+        try:
+            for recipient in pending:
+                if smtp is None:
+                    smtp = self._connect()
+                try:
+                    self._send_one(smtp, self._message(post, recipient), recipient)
+                except AdapterError as error:
+                    errors.append(error)
+                    if error.ambiguous or (not error.permanent and error.status_code is None):
+                        smtp = None  # the connection is gone: reconnect for the next recipient
+                    continue
+                delivered.append(recipient)
+        except AdapterError as error:  # could not connect or log in: nothing more can be sent now
+            errors.append(error)
+        finally:
+            if smtp is not None:
+                with contextlib.suppress(OSError, smtplib.SMTPException):
+                    smtp.quit()
+        if errors:
+            first = next((e for e in errors if e.permanent), errors[0])
+            message = "; ".join(e.message for e in errors)
+            if delivered:
+                message += f" [delivered: {', '.join(delivered)}]"
+            raise AdapterError(
+                message,
+                permanent=any(e.permanent for e in errors),
+                ambiguous=any(e.ambiguous for e in errors),
+                status_code=first.status_code,
+            )
+        domain = self.sender.rpartition("@")[2] or "cocreate.invalid"
+        return PublishResult(post_id=message_id(post.idempotency_key, "", domain).strip("<>"))
+
+    def test_connection(self) -> str:
+        smtp = self._connect()
+        try:
+            code, reply = smtp.noop()
+            if code != 250:
+                raise _classify(code, reply.decode(errors="replace"), "The SMTP server answered NOOP")
+        except (OSError, smtplib.SMTPServerDisconnected) as exc:
+            raise AdapterError(f"The SMTP server dropped the connection: {exc}") from exc
+        finally:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                smtp.quit()
+        host, port = self.options.get("host"), self.options.get("port")
+        user = self.options.get("user")
+        return f"The SMTP server {host}:{port} accepted " + (f"the login of {user}." if user else "a connection.")

@@ -1,0 +1,141 @@
+"""Discord webhooks through the publishing pipeline, against a stand-in that answers as Discord documents."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from publishing import services
+from publishing.adapters import AdapterError, adapter_for
+from publishing.models import Channel, Publication, PublicationAttempt
+from tests.factories import advance
+from tests.standins.discord import CHANNEL_ID, GUILD_ID, DiscordStandIn, Fault
+
+TOKEN = "discord-webhook-token-secret"
+
+
+@pytest.fixture
+def discord():
+    stand_in = DiscordStandIn(token=TOKEN)
+    stand_in.url = stand_in.start()
+    yield stand_in
+    stand_in.stop()
+
+
+def discord_channel(board, url, name="Community Discord", **settings) -> Channel:
+    channel = Channel(board=board, kind="discord", name=name, settings=settings)
+    channel.credentials = {"url": url}
+    channel.save()
+    return channel
+
+
+@pytest.fixture
+def scheduled(personas, draft, discord):
+    discord_channel(personas.board, discord.url, username="Cocreate bot")
+    advance(draft, "scheduled", personas)
+    return draft
+
+
+def run_due(at=None) -> list[str]:
+    at = at or timezone.now() + timedelta(days=1)
+    return [services.publication_publish(publication_id=pk) for pk in services.publications_claim_due(now=at)]
+
+
+def test_it_posts_with_wait_and_stores_the_message_id_and_link(scheduled, discord):
+    assert run_due() == ["published"]
+    assert discord.requests[0]["query"] == {"wait": ["true"]}
+    assert discord.posts == [{"content": scheduled.body, "allowed_mentions": {"parse": []}, "username": "Cocreate bot"}]
+    publication = Publication.objects.get(draft=scheduled)
+    assert publication.platform_post_id == "1300000000000000001"
+    assert publication.platform_url == (f"https://discord.com/channels/{GUILD_ID}/{CHANNEL_ID}/1300000000000000001")
+    scheduled.refresh_from_db()
+    assert scheduled.state == "published"
+
+
+def test_it_stops_at_once_when_the_webhook_was_deleted(scheduled, discord):
+    discord.deleted = True
+    assert run_due() == ["failed"]
+    publication = Publication.objects.get(draft=scheduled)
+    assert "unknown webhook" in publication.last_error
+    assert "10015" in publication.last_error
+    assert TOKEN not in publication.last_error
+    assert PublicationAttempt.objects.get().outcome == "permanent"
+    scheduled.refresh_from_db()
+    assert scheduled.state == "failed"
+
+
+def test_it_fails_at_once_on_a_wrong_token(personas, draft, discord):
+    discord_channel(personas.board, discord.hook_url("wrong-token"))
+    advance(draft, "scheduled", personas)
+    assert run_due() == ["failed"]
+    assert Publication.objects.get(draft=draft).last_error == "Discord answered 401: Invalid Webhook Token (code 50027)"
+    assert discord.posts == []
+
+
+def test_it_waits_the_json_retry_after_on_429(scheduled, discord):
+    discord.script = [Fault(status=429, retry_after=300.5)]
+    before = timezone.now()
+    assert run_due() == ["pending"]
+    publication = Publication.objects.get(draft=scheduled)
+    assert publication.due_at >= before + timedelta(seconds=300.5)
+    assert "You are being rate limited." in publication.last_error
+    assert run_due(at=publication.due_at) == ["published"]
+    assert len(discord.posts) == 1
+
+
+def test_it_retries_a_server_error_later(scheduled, discord):
+    discord.script = [Fault(status=502, message="Bad Gateway")]
+    assert run_due() == ["pending"]
+    assert run_due(at=timezone.now() + timedelta(days=2)) == ["published"]
+    assert len(discord.posts) == 1
+    assert len(discord.requests) == 2
+
+
+def test_it_never_resends_after_a_timeout_because_discord_cannot_deduplicate(scheduled, discord, settings):
+    settings.PUBLISHING_HTTP_TIMEOUT = 0.3
+    discord.script = [Fault(delay=1.0)]
+    assert run_due() == ["failed"]
+    assert PublicationAttempt.objects.get().outcome == "ambiguous"
+    assert run_due(at=timezone.now() + timedelta(days=2)) == []
+    assert len(discord.requests) == 1
+    assert len(discord.posts) == 1
+
+
+def test_it_refuses_to_schedule_content_over_2000_characters(personas, draft, discord):
+    discord_channel(personas.board, discord.url)
+    draft.body = "y" * 2001
+    draft.save()
+    with pytest.raises(ValidationError) as refused:
+        advance(draft, "scheduled", personas)
+    assert refused.value.message_dict["channels"] == [
+        "Community Discord: The text is 2001 characters; Discord takes at most 2000."
+    ]
+
+
+def test_it_accepts_exactly_2000_characters(personas, draft, discord):
+    discord_channel(personas.board, discord.url)
+    draft.body = "y" * 2000
+    draft.save()
+    advance(draft, "scheduled", personas)
+    assert run_due() == ["published"]
+    assert len(discord.posts[0]["content"]) == 2000
+
+
+def test_it_reports_discords_form_error_when_the_platform_rejects_the_content(personas, draft, discord):
+    discord_channel(personas.board, discord.url)
+    advance(draft, "scheduled", personas)
+    discord.script = [Fault(status=400, code=50035, message="Invalid Form Body")]
+    assert run_due() == ["failed"]
+    assert Publication.objects.get(draft=draft).last_error == "Discord answered 400: Invalid Form Body (code 50035)"
+
+
+def test_it_tests_the_connection_without_posting(personas, discord):
+    assert adapter_for(discord_channel(personas.board, discord.url)).test_connection() == (
+        "The Discord webhook 'Cocreate' exists and accepts its token."
+    )
+    with pytest.raises(AdapterError) as refused:
+        adapter_for(discord_channel(personas.board, discord.hook_url("nope"), name="Bad")).test_connection()
+    assert refused.value.permanent
+    assert refused.value.status_code == 401
+    assert discord.posts == []
