@@ -272,6 +272,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Drafts and publications both have a `state`: name their enums apart in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "DraftStateEnum": "drafts.models.DraftState",
+        "PublicationStateEnum": "publishing.models.PublicationState",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------------
