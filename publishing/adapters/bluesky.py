@@ -1,0 +1,249 @@
+"""Bluesky (AT Protocol): one app.bsky.feed.post record per publication.
+
+Channel settings: {"pds": "https://bsky.social"} (the account's PDS; that is the default).
+Credentials: {"identifier": handle or e-mail, "password": an app password}. The adapter keeps the session
+it gets from createSession in the credentials too ("session": accessJwt, refreshJwt, handle, did), reuses
+it, refreshes it on 400 ExpiredToken and signs in again only when the refresh token is no good either
+(createSession is limited to 30 per 5 minutes).
+
+No idempotency key exists: the record key (rkey) is derived from the publication's idempotency key, so a
+resend targets the same record. Whether a PDS answers a repeated rkey with an error or as a no-op is not
+documented, so both are handled: before a resend (an earlier attempt exists) and after any createRecord
+error that could follow a write, the record is looked up with getRecord, and if it is there it is ours.
+"""
+
+import hashlib
+import re
+from datetime import UTC, datetime
+
+from publishing.adapters.base import (
+    Adapter,
+    AdapterError,
+    Post,
+    PublishResult,
+    grapheme_count,
+    is_resend,
+    rate_limit_reset_seconds,
+    send,
+)
+
+PLATFORM = "Bluesky"
+MAX_GRAPHEMES = 300
+COLLECTION = "app.bsky.feed.post"
+TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
+URL_PATTERN = re.compile(r"https?://[^\s<>\"]+")
+TRAILING_PUNCTUATION = ".,;:!?)]}'\""
+
+
+def rkey_for(idempotency_key: str) -> str:
+    """A valid TID (13 base32-sortable characters, top bit clear) that depends only on the publication.
+
+    A TID is microseconds since 1970 (53 bits) and a clock id (10 bits): the publication's creation time
+    gives a plausible, stable timestamp, and the key's hash the clock id. Without a publication (a key that
+    is not one) the whole TID comes from the hash.
+    """
+    digest = int.from_bytes(hashlib.sha256(idempotency_key.encode()).digest()[:8], "big")
+    created = _publication_created(idempotency_key)
+    number = digest >> 1
+    if created is not None:
+        number = (int(created.timestamp() * 1_000_000) << 10) | (digest & 0x3FF)
+    chars = []
+    for _ in range(13):
+        chars.append(TID_ALPHABET[number & 31])
+        number >>= 5
+    return "".join(reversed(chars))
+
+
+def _publication_created(idempotency_key: str):
+    import uuid
+
+    from publishing.models import Publication
+
+    try:
+        uuid.UUID(idempotency_key)
+    except ValueError:
+        return None
+    return Publication.objects.filter(idempotency_key=idempotency_key).values_list("created_at", flat=True).first()
+
+
+def link_facets(text: str) -> list[dict]:
+    """Link facets for every http(s) URL, with UTF-8 byte offsets (end exclusive), as the lexicon wants."""
+    facets = []
+    for match in URL_PATTERN.finditer(text):
+        url = match.group(0).rstrip(TRAILING_PUNCTUATION)
+        start = len(text[: match.start()].encode("utf-8"))
+        facets.append(
+            {
+                "index": {"byteStart": start, "byteEnd": start + len(url.encode("utf-8"))},
+                "features": [{"$type": "app.bsky.richtext.facet#link", "uri": url}],
+            }
+        )
+    return facets
+
+
+def _answer(response) -> dict:
+    try:
+        answer = response.json()
+    except ValueError:
+        return {}
+    return answer if isinstance(answer, dict) else {}
+
+
+def _error(response) -> AdapterError:
+    """429 and 5xx are temporary (429 waits for RateLimit-Reset), other 4xx permanent."""
+    answer = _answer(response)
+    name, detail = answer.get("error", ""), answer.get("message", "")
+    text = ": ".join(part for part in (name, detail) if part) or response.text[:300].strip()
+    message = f"{PLATFORM} answered {response.status_code}" + (f": {text}" if text else "")
+    transient = response.status_code == 429 or response.status_code >= 500
+    retry_after = rate_limit_reset_seconds(response.headers) if response.status_code == 429 else None
+    return AdapterError(message, permanent=not transient, retry_after=retry_after, status_code=response.status_code)
+
+
+class BlueskyAdapter(Adapter):
+    kind = "bluesky"
+    # A resend reuses the record key, and the adapter looks the record up before it sends again.
+    deduplicates = True
+
+    @property
+    def pds(self) -> str:
+        return self.channel.settings.get("pds", "https://bsky.social").rstrip("/")
+
+    def _url(self, method: str) -> str:
+        return f"{self.pds}/xrpc/{method}"
+
+    # --- Session --------------------------------------------------------------------------------------
+
+    def _store_session(self, answer: dict) -> dict:
+        session = {key: answer.get(key, "") for key in ("accessJwt", "refreshJwt", "handle", "did")}
+        credentials = self.channel.credentials
+        credentials["session"] = session
+        self.channel.credentials = credentials
+        self.channel.save(update_fields=["credentials_token"])
+        return session
+
+    def _create_session(self) -> dict:
+        credentials = self.channel.credentials
+        if not credentials.get("identifier") or not credentials.get("password"):
+            raise AdapterError("The Bluesky channel has no identifier and app password.", permanent=True)
+        response = send(
+            "POST",
+            self._url("com.atproto.server.createSession"),
+            platform=PLATFORM,
+            json={"identifier": credentials["identifier"], "password": credentials["password"]},
+        )
+        if response.status_code >= 400:
+            raise _error(response)  # 401 AuthenticationRequired: permanent; 429/5xx: temporary
+        return self._store_session(_answer(response))
+
+    def _refresh_session(self, session: dict) -> dict:
+        """A new session from the refresh token, or from the password when the refresh token is dead."""
+        # Another worker may have refreshed already (a refresh token is spent once used).
+        self.channel.refresh_from_db(fields=["credentials_token"])
+        stored = self.channel.credentials.get("session") or {}
+        if stored.get("accessJwt") and stored["accessJwt"] != session.get("accessJwt"):
+            return stored
+        response = send(
+            "POST",
+            self._url("com.atproto.server.refreshSession"),
+            platform=PLATFORM,
+            headers={"Authorization": f"Bearer {session.get('refreshJwt', '')}"},
+        )
+        if response.status_code == 429 or response.status_code >= 500:
+            raise _error(response)  # temporary: keep the session we have
+        if response.status_code >= 400:
+            return self._create_session()
+        return self._store_session(_answer(response))
+
+    def _session(self) -> dict:
+        session = self.channel.credentials.get("session") or {}
+        return session if session.get("accessJwt") else self._create_session()
+
+    def _authed(self, method: str, xrpc: str, **kwargs):
+        """An authenticated call; an expired access token is refreshed once, a rejected one replaced once."""
+        session = self._session()
+        for attempt in range(2):
+            headers = {"Authorization": f"Bearer {session['accessJwt']}"}
+            response = send(method, self._url(xrpc), platform=PLATFORM, headers=headers, **kwargs)
+            if attempt == 0 and response.status_code in (400, 401):
+                error = _answer(response).get("error", "")
+                if error == "ExpiredToken":
+                    session = self._refresh_session(session)
+                    continue
+                if error in ("InvalidToken", "AuthMissing", "AuthenticationRequired"):
+                    session = self._create_session()
+                    continue
+            return session, response
+        return session, response
+
+    # --- Publishing -----------------------------------------------------------------------------------
+
+    def validate(self, post: Post) -> list[str]:
+        problems = []
+        credentials = self.channel.credentials
+        if not credentials.get("identifier") or not credentials.get("password"):
+            problems.append("The Bluesky channel has no identifier and app password.")
+        if not post.text.strip():
+            problems.append("There is no text to post.")
+        count = grapheme_count(post.text)
+        if count > MAX_GRAPHEMES:
+            problems.append(f"Bluesky posts are at most {MAX_GRAPHEMES} characters; this one has {count}.")
+        return problems
+
+    def _result(self, session: dict, uri: str) -> PublishResult:
+        rkey = uri.rsplit("/", 1)[-1]
+        handle = session.get("handle") or session.get("did", "")
+        return PublishResult(post_id=uri, url=f"https://bsky.app/profile/{handle}/post/{rkey}")
+
+    def _lookup(self, rkey: str) -> tuple[dict, str | None]:
+        """(session, uri of the record at rkey, or None when there is none)."""
+        session = self._session()
+        session, response = self._authed(
+            "GET",
+            "com.atproto.repo.getRecord",
+            params={"repo": session["did"], "collection": COLLECTION, "rkey": rkey},
+        )
+        if response.status_code == 200:
+            return session, _answer(response).get("uri") or f"at://{session['did']}/{COLLECTION}/{rkey}"
+        if response.status_code == 400 and _answer(response).get("error") in ("RecordNotFound", "InvalidRequest"):
+            return session, None
+        raise _error(response)
+
+    def publish(self, post: Post) -> PublishResult:
+        rkey = rkey_for(post.idempotency_key)
+        if is_resend(post):
+            session, uri = self._lookup(rkey)
+            if uri:
+                return self._result(session, uri)
+        session = self._session()
+        record = {
+            "$type": COLLECTION,
+            "text": post.text,
+            "createdAt": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        }
+        facets = link_facets(post.text)
+        if facets:
+            record["facets"] = facets
+        if self.channel.settings.get("langs"):
+            record["langs"] = list(self.channel.settings["langs"])
+        session, response = self._authed(
+            "POST",
+            "com.atproto.repo.createRecord",
+            json={"repo": session["did"], "collection": COLLECTION, "rkey": rkey, "record": record},
+        )
+        if response.status_code == 200:
+            return self._result(session, _answer(response).get("uri", ""))
+        error = _error(response)
+        if response.status_code == 400 or response.status_code >= 500:
+            # A repeated rkey may be refused (400 or a server error): if the record is there, it is ours.
+            session, uri = self._lookup(rkey)
+            if uri:
+                return self._result(session, uri)
+        raise error
+
+    def test_connection(self) -> str:
+        session, response = self._authed("GET", "com.atproto.server.getSession")
+        if response.status_code >= 400:
+            raise _error(response)
+        handle = _answer(response).get("handle") or session.get("handle", "")
+        return f"Signed in to Bluesky at {self.pds} as @{handle}."

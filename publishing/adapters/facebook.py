@@ -1,0 +1,142 @@
+"""Facebook page (Graph API): POST /{version}/{page-id}/feed with a Page access token.
+
+Channel settings: {"page_id": "123", "version": "v21.0", "api": "https://graph.facebook.com"}.
+Credentials: {"page_access_token"}. The token goes in the form body (or the Authorization header for reads),
+never in a URL that could be logged.
+
+Graph errors are classified by their `error.code`, not the HTTP status (rate limits often come as 400/403):
+  190 (and 102) invalid/expired token: permanent, the page must be connected again;
+  4, 17, 32, 613, 80001 (80000-80014, the business use case limits): temporary, waiting for
+      `estimated_time_to_regain_access` (minutes) from the X-Business-Use-Case-Usage header when given;
+  1, 2 and `is_transient`: temporary; 506 duplicate status: see below; anything else: permanent.
+
+No idempotency key: the adapter does not deduplicate (a timed-out post is not resent automatically). A 506
+duplicate on a publication's first attempt is a permanent failure (the text is someone else's post); on a
+later attempt it is taken to be our own earlier request that went through, so the publication counts as
+published and the post is looked up in the page's feed to record its id.
+"""
+
+import json
+
+from publishing.adapters.base import Adapter, AdapterError, Post, PublishResult, is_resend, send
+
+PLATFORM = "Facebook"
+DEFAULT_VERSION = "v21.0"
+MAX_CHARACTERS = 63206
+AUTH_CODES = {102, 190}
+RATE_LIMIT_CODES = {4, 17, 32, 613, *range(80000, 80015)}
+TRANSIENT_CODES = {1, 2}
+DUPLICATE_CODE = 506
+
+
+def business_use_case_wait(headers) -> float | None:
+    """Seconds until access is regained, from X-Business-Use-Case-Usage (minutes per business object)."""
+    raw = headers.get("X-Business-Use-Case-Usage")
+    if not raw:
+        return None
+    try:
+        usage = json.loads(raw)
+    except ValueError:
+        return None
+    minutes = [
+        float(entry.get("estimated_time_to_regain_access") or 0)
+        for entries in (usage.values() if isinstance(usage, dict) else [])
+        for entry in (entries if isinstance(entries, list) else [entries])
+        if isinstance(entry, dict)
+    ]
+    return max(minutes) * 60 if minutes else None
+
+
+def _answer(response) -> dict:
+    try:
+        answer = response.json()
+    except ValueError:
+        return {}
+    return answer if isinstance(answer, dict) else {}
+
+
+def graph_error(response) -> AdapterError:
+    error = _answer(response).get("error") or {}
+    code = error.get("code")
+    detail = error.get("message") or response.text[:300].strip()
+    message = f"{PLATFORM} answered {response.status_code}" + (f" (code {code})" if code is not None else "")
+    message += f": {detail}" if detail else ""
+    if code in AUTH_CODES:
+        message += " The page token is no longer valid: connect the page again."
+        return AdapterError(message, permanent=True, status_code=response.status_code)
+    if code in RATE_LIMIT_CODES or response.status_code == 429:
+        wait = business_use_case_wait(response.headers)
+        return AdapterError(message, retry_after=wait, status_code=response.status_code)
+    transient = code in TRANSIENT_CODES or bool(error.get("is_transient")) or response.status_code >= 500
+    return AdapterError(message, permanent=not transient, status_code=response.status_code)
+
+
+class FacebookAdapter(Adapter):
+    kind = "facebook"
+    deduplicates = False
+
+    @property
+    def base(self) -> str:
+        api = self.channel.settings.get("api", "https://graph.facebook.com").rstrip("/")
+        return f"{api}/{self.channel.settings.get('version', DEFAULT_VERSION)}"
+
+    @property
+    def page_id(self) -> str:
+        return str(self.channel.settings.get("page_id", ""))
+
+    def _token(self) -> str:
+        token = self.channel.credentials.get("page_access_token", "")
+        if not token:
+            raise AdapterError("The Facebook channel has no page access token.", permanent=True)
+        return token
+
+    def _get(self, path: str, **params):
+        response = send(
+            "GET",
+            f"{self.base}/{path}",
+            platform=PLATFORM,
+            params=params,
+            headers={"Authorization": f"OAuth {self._token()}"},
+        )
+        if response.status_code >= 400:
+            raise graph_error(response)
+        return _answer(response)
+
+    def validate(self, post: Post) -> list[str]:
+        problems = []
+        if not self.page_id:
+            problems.append("The Facebook channel has no page id.")
+        if not self.channel.credentials.get("page_access_token"):
+            problems.append("The Facebook channel has no page access token.")
+        if not post.text.strip():
+            problems.append("There is no text to post.")
+        if len(post.text) > MAX_CHARACTERS:
+            problems.append(f"Facebook posts are at most {MAX_CHARACTERS} characters; this one has {len(post.text)}.")
+        return problems
+
+    def _result(self, post_id: str) -> PublishResult:
+        return PublishResult(post_id=post_id, url=f"https://www.facebook.com/{post_id}" if post_id else "")
+
+    def publish(self, post: Post) -> PublishResult:
+        data = {"message": post.text, "access_token": self._token()}
+        if self.channel.settings.get("link"):
+            data["link"] = self.channel.settings["link"]
+        response = send("POST", f"{self.base}/{self.page_id}/feed", platform=PLATFORM, data=data)
+        if response.status_code < 400:
+            post_id = str(_answer(response).get("id", ""))
+            if not post_id:
+                raise AdapterError(f"Facebook answered {response.status_code} without a post id.", ambiguous=True)
+            return self._result(post_id)
+        error = graph_error(response)
+        if (_answer(response).get("error") or {}).get("code") == DUPLICATE_CODE and is_resend(post):
+            try:
+                feed = self._get(f"{self.page_id}/feed", fields="id,message", limit=25).get("data", [])
+            except AdapterError:
+                feed = []
+            mine = [entry for entry in feed if entry.get("message") == post.text]
+            return self._result(str(mine[0].get("id", "")) if mine else "")
+        raise error
+
+    def test_connection(self) -> str:
+        page = self._get(self.page_id, fields="id,name")
+        return f"Facebook accepted the token for the page {page.get('name', self.page_id)!r}."

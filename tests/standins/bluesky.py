@@ -1,0 +1,180 @@
+"""A stand-in Bluesky PDS on 127.0.0.1 that follows the contract in /work/shared/channels.md.
+
+createSession (401 AuthenticationRequired on a wrong app password), refreshSession (the old refresh token
+is spent), getSession, createRecord (300 graphemes, link facets checked as UTF-8 byte ranges, a client
+rkey; a repeated rkey is refused or ignored per `collision`), getRecord (400 RecordNotFound). An expired
+access token gets 400 ExpiredToken. A script of faults plays on createRecord: a status (429 carries the
+RateLimit-* headers, RateLimit-Reset in epoch seconds) or an answer slower than the client's timeout
+(the record is written before the delay).
+"""
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+import regex
+
+
+@dataclass
+class Fault:
+    status: int = 200
+    error: str = "InternalServerError"
+    message: str = "stand-in fault"
+    reset_in: int = 60  # for 429: RateLimit-Reset is now + reset_in (epoch seconds)
+    delay: float = 0.0  # seconds before answering; a successful write happens before the delay
+    method: str = "com.atproto.repo.createRecord"
+
+
+@dataclass
+class BlueskyStandIn:
+    identifier: str = "brand.test"
+    password: str = "app-pass-word-1234"
+    handle: str = "brand.test"
+    did: str = "did:plc:standinbrand"
+    collision: str = "error"  # "error": 400 InvalidRequest on a repeated rkey; "noop": 200 with the first record
+    records: dict[str, dict] = field(default_factory=dict)  # rkey -> record
+    posts: list[dict] = field(default_factory=list)  # every record really created
+    calls: list[str] = field(default_factory=list)  # xrpc method of every request, in order
+    script: list[Fault] = field(default_factory=list)
+    sessions_created: int = 0
+    _access: dict[str, bool] = field(default_factory=dict)  # token -> expired?
+    _refresh: set[str] = field(default_factory=set)
+    _counter: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def start(self) -> str:
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _serve(self, verb):
+                parsed = urlparse(self.path)
+                length = int(self.headers.get("Content-Length", 0) or 0)
+                body = self.rfile.read(length) if length else b""
+                status, answer, headers, delay = stand_in._handle(verb, parsed, self.headers, body)
+                if delay:
+                    time.sleep(delay)
+                payload = json.dumps(answer).encode()
+                try:
+                    self.send_response(status)
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def do_GET(self):  # noqa: N802
+                self._serve("GET")
+
+            def do_POST(self):  # noqa: N802
+                self._serve("POST")
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{self.server.server_port}"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def expire_access_tokens(self) -> None:
+        with self._lock:
+            for token in self._access:
+                self._access[token] = True
+
+    def _new_session(self) -> dict:
+        self._counter += 1
+        access, refresh = f"access-{self._counter}", f"refresh-{self._counter}"
+        self._access[access] = False
+        self._refresh.add(refresh)
+        return {"accessJwt": access, "refreshJwt": refresh, "handle": self.handle, "did": self.did}
+
+    def _handle(self, verb, parsed, headers, body: bytes):
+        method = parsed.path.removeprefix("/xrpc/")
+        with self._lock:
+            self.calls.append(method)
+            fault = Fault()
+            if self.script and self.script[0].method == method:
+                fault = self.script.pop(0)
+            status, answer, extra = self._answer(verb, method, parsed, headers, body, fault)
+            return status, answer, extra, fault.delay
+
+    def _answer(self, verb, method, parsed, headers, body, fault):
+        token = headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        data = json.loads(body) if body else {}
+        signing_in = method.startswith("com.atproto.server.") and method != "com.atproto.server.getSession"
+        if signing_in and fault.status >= 400:
+            return self._fault(fault)
+        if method == "com.atproto.server.createSession":
+            if data.get("identifier") != self.identifier or data.get("password") != self.password:
+                return 401, {"error": "AuthenticationRequired", "message": "Invalid identifier or password"}, {}
+            self.sessions_created += 1
+            return 200, self._new_session(), {}
+        if method == "com.atproto.server.refreshSession":
+            if token not in self._refresh:
+                return 400, {"error": "ExpiredToken", "message": "Token has been revoked"}, {}
+            self._refresh.discard(token)
+            return 200, self._new_session(), {}
+        if not token:
+            return 401, {"error": "AuthMissing", "message": "Authentication Required"}, {}
+        if token not in self._access:
+            return 400, {"error": "InvalidToken", "message": "Token could not be verified"}, {}
+        if self._access[token]:
+            return 400, {"error": "ExpiredToken", "message": "Token has expired"}, {}
+        if fault.status >= 400:
+            return self._fault(fault)
+        if method == "com.atproto.server.getSession":
+            return 200, {"handle": self.handle, "did": self.did}, {}
+        if method == "com.atproto.repo.getRecord":
+            query = {key: values[0] for key, values in parse_qs(parsed.query).items()}
+            record = self.records.get(query.get("rkey", ""))
+            if record is None or query.get("repo") != self.did:
+                return 400, {"error": "RecordNotFound", "message": "Could not locate record"}, {}
+            return 200, {"uri": self._uri(query["rkey"]), "cid": "bafystandin", "value": record}, {}
+        if method == "com.atproto.repo.createRecord" and verb == "POST":
+            return self._create(data)
+        return 501, {"error": "MethodNotImplemented", "message": method}, {}
+
+    def _fault(self, fault: Fault):
+        if fault.status == 429:
+            headers = {
+                "RateLimit-Limit": "5000",
+                "RateLimit-Remaining": "0",
+                "RateLimit-Reset": str(int(time.time()) + fault.reset_in),
+                "RateLimit-Policy": "5000;w=3600",
+            }
+            return 429, {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"}, headers
+        return fault.status, {"error": fault.error, "message": fault.message}, {}
+
+    def _uri(self, rkey: str) -> str:
+        return f"at://{self.did}/app.bsky.feed.post/{rkey}"
+
+    def _create(self, data: dict):
+        record = data.get("record", {})
+        text = record.get("text", "")
+        if data.get("repo") != self.did or data.get("collection") != "app.bsky.feed.post":
+            return 400, {"error": "InvalidRequest", "message": "Invalid repo or collection"}, {}
+        if len(regex.findall(r"\X", text)) > 300:
+            message = "Invalid app.bsky.feed.post record: Record/text must not be longer than 300 graphemes"
+            return 400, {"error": "InvalidRequest", "message": message}, {}
+        encoded = text.encode("utf-8")
+        for facet in record.get("facets", []):
+            start, end = facet["index"]["byteStart"], facet["index"]["byteEnd"]
+            if not 0 <= start < end <= len(encoded):
+                return 400, {"error": "InvalidRequest", "message": "Invalid facet byte range"}, {}
+        rkey = data.get("rkey") or f"auto{len(self.posts) + 1}"
+        if rkey in self.records:
+            if self.collision == "noop":
+                return 200, {"uri": self._uri(rkey), "cid": "bafystandin"}, {}
+            return 400, {"error": "InvalidRequest", "message": f"Record already exists: {self._uri(rkey)}"}, {}
+        self.records[rkey] = record
+        self.posts.append(record)
+        return 200, {"uri": self._uri(rkey), "cid": "bafystandin"}, {}

@@ -1,0 +1,170 @@
+"""WordPress through the publishing pipeline, against a stand-in REST API that follows the documented contract."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from publishing import services
+from publishing.adapters import AdapterError, adapter_for
+from publishing.adapters.wordpress import slug_for
+from publishing.models import Channel, Publication, PublicationAttempt
+from tests.factories import advance
+from tests.standins.wordpress import Fault, WordPressStandIn
+
+POSTS = "/wp/v2/posts"
+
+
+@pytest.fixture
+def site():
+    stand_in = WordPressStandIn()
+    stand_in.start()
+    yield stand_in
+    stand_in.stop()
+
+
+def wordpress(board, site, password=None, name="Blog", **settings) -> Channel:
+    channel = Channel(board=board, kind="wordpress", name=name, settings={"url": site.url, **settings})
+    channel.credentials = {"username": site.username, "application_password": password or site.application_password}
+    channel.save()
+    return channel
+
+
+@pytest.fixture
+def channel(personas, site):
+    return wordpress(personas.board, site)
+
+
+def schedule(draft, personas, text):
+    draft.body = text
+    draft.save()
+    advance(draft, "scheduled", personas)
+    return Publication.objects.get(draft=draft)
+
+
+def run_due(at=None) -> list[str]:
+    at = at or timezone.now() + timedelta(days=1)
+    return [services.publication_publish(publication_id=pk) for pk in services.publications_claim_due(now=at)]
+
+
+def posts_sent(site) -> int:
+    return site.requests.count(("POST", POSTS))
+
+
+def test_it_publishes_once_as_html_with_a_slug_from_the_idempotency_key(personas, draft, site, channel):
+    publication = schedule(draft, personas, "Spring is **here**")
+    assert run_due() == ["published"]
+    assert len(site.posts) == 1
+    post = site.posts[0]
+    assert post["status"] == "publish"
+    assert post["title"]["raw"] == draft.title
+    assert "<strong>here</strong>" in post["content"]["raw"]
+    assert post["slug"] == slug_for(str(publication.idempotency_key))
+    publication.refresh_from_db()
+    assert publication.platform_post_id == str(post["id"])
+    assert publication.platform_url == post["link"]
+    draft.refresh_from_db()
+    assert draft.state == "published"
+
+
+def test_it_works_with_plain_permalinks(personas, draft, site):
+    wordpress(personas.board, site, plain_permalinks=True)
+    schedule(draft, personas, "Hello")
+    assert run_due() == ["published"]
+    assert len(site.posts) == 1
+
+
+def test_it_fails_at_once_on_a_wrong_application_password(personas, draft, site):
+    wordpress(personas.board, site, password="wrong wrong wrong")
+    publication = schedule(draft, personas, "Hello")
+    assert run_due() == ["failed"]
+    publication.refresh_from_db()
+    assert "401" in publication.last_error
+    assert site.posts == []
+
+
+def test_it_looks_the_post_up_by_slug_after_a_timeout_instead_of_posting_twice(
+    personas, draft, site, channel, settings
+):
+    settings.PUBLISHING_HTTP_TIMEOUT = 0.3
+    publication = schedule(draft, personas, "Slow day")
+    site.script = [Fault(delay=1.0)]  # stored, but the answer comes too late
+    assert run_due() == ["pending"]
+    assert PublicationAttempt.objects.get().outcome == "ambiguous"
+    assert run_due(at=timezone.now() + timedelta(days=2)) == ["published"]
+    assert len(site.posts) == 1
+    assert posts_sent(site) == 1
+    assert ("GET", POSTS) in site.requests
+    publication.refresh_from_db()
+    assert publication.platform_post_id == str(site.posts[0]["id"])
+
+
+def test_it_resends_after_a_timeout_when_nothing_was_stored(personas, draft, site, channel, settings):
+    settings.PUBLISHING_HTTP_TIMEOUT = 0.3
+    schedule(draft, personas, "Lost on the way")
+    site.script = [Fault(status=503, delay=1.0)]
+    assert run_due() == ["pending"]
+    assert run_due(at=timezone.now() + timedelta(days=2)) == ["published"]
+    assert len(site.posts) == 1
+    assert posts_sent(site) == 2
+
+
+def test_it_does_not_double_post_after_a_server_error_that_stored_the_post(personas, draft, site, channel):
+    schedule(draft, personas, "Stored, then a fatal error")
+    site.script = [Fault(status=500, commit=True)]
+    assert run_due() == ["pending"]
+    assert run_due(at=timezone.now() + timedelta(days=2)) == ["published"]
+    assert [p["slug"] for p in site.posts] == [site.posts[0]["slug"]]  # no "-2" copy
+
+
+def test_it_honours_retry_after_on_429(personas, draft, site, channel):
+    publication = schedule(draft, personas, "Hello")
+    site.script = [Fault(status=429, retry_after=600)]
+    before = timezone.now()
+    assert run_due() == ["pending"]
+    publication.refresh_from_db()
+    assert publication.due_at >= before + timedelta(seconds=600)
+    assert Channel.objects.get(pk=channel.pk).credentials["username"] == site.username
+
+
+def test_it_fails_on_an_invalid_parameter_with_the_sites_message(personas, draft, site):
+    wordpress(personas.board, site, categories=[7])
+    schedule(draft, personas, "Hello")
+    assert run_due() == ["failed"]
+    error = Publication.objects.get(draft=draft).last_error
+    assert "400: rest_invalid_param" in error
+    assert "categories: Invalid term ID: 7." in error
+    assert site.posts == []
+
+
+def test_it_refuses_to_schedule_without_a_site_url(personas, draft, site):
+    channel = Channel(board=personas.board, kind="wordpress", name="Blog", settings={})
+    channel.credentials = {"username": "u", "application_password": "p"}
+    channel.save()
+    with pytest.raises(ValidationError) as refused:
+        advance(draft, "scheduled", personas)
+    assert refused.value.message_dict["channels"] == ["Blog: The WordPress channel has no site URL."]
+
+
+def test_it_tests_the_connection(personas, site, channel):
+    assert adapter_for(channel).test_connection() == f"Signed in to WordPress at {site.url} as Editor."
+    bad = wordpress(personas.other_board, site, password="nope")
+    with pytest.raises(AdapterError) as error:
+        adapter_for(bad).test_connection()
+    assert error.value.permanent
+    assert error.value.status_code == 401
+
+
+def test_it_does_not_double_post_after_a_worker_died_mid_send(personas, draft, site, channel):
+    publication = schedule(draft, personas, "The worker was killed")
+    at = draft.publish_at
+    (pk,) = services.publications_claim_due(now=at)
+    # What a worker killed during the platform call leaves: the row in "sending", the post live, no log.
+    Publication.objects.filter(pk=pk).update(state="sending", attempts=1, updated_at=at)
+    adapter_for(channel).publish(services.post_for(Publication.objects.get(pk=pk)))
+    assert services.publications_recover_stale(now=at + timedelta(hours=1)) == 1
+    assert run_due(at=at + timedelta(hours=2)) == ["published"]
+    assert len(site.posts) == 1
+    publication.refresh_from_db()
+    assert publication.platform_post_id == str(site.posts[0]["id"])

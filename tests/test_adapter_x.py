@@ -1,0 +1,175 @@
+"""X through the publishing pipeline, against a stand-in API v2 that follows the documented contract."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from publishing import services
+from publishing.adapters import AdapterError, Post, adapter_for
+from publishing.adapters.x import weighted_length
+from publishing.models import Channel, Publication, PublicationAttempt
+from tests.factories import advance
+from tests.standins.x import Fault, XStandIn
+
+
+@pytest.fixture
+def api():
+    stand_in = XStandIn()
+    stand_in.url = stand_in.start()
+    yield stand_in
+    stand_in.stop()
+
+
+@pytest.fixture
+def channel(personas, api):
+    channel = Channel(board=personas.board, kind="x", name="X", settings={"api": api.url})
+    channel.credentials = {"access_token": "access-0", "refresh_token": "refresh-0", "client_id": api.client_id}
+    channel.save()
+    return channel
+
+
+def schedule(draft, personas, text):
+    draft.body = text
+    draft.save()
+    advance(draft, "scheduled", personas)
+    return Publication.objects.get(draft=draft)
+
+
+def run_due(at=None) -> list[str]:
+    at = at or timezone.now() + timedelta(days=1)
+    return [services.publication_publish(publication_id=pk) for pk in services.publications_claim_due(now=at)]
+
+
+def test_it_publishes_once_and_records_the_id_and_url(personas, draft, api, channel):
+    publication = schedule(draft, personas, "Spring is here")
+    assert run_due() == ["published"]
+    assert [p["text"] for p in api.posts] == ["Spring is here"]
+    publication.refresh_from_db()
+    assert publication.platform_post_id == api.posts[0]["id"]
+    assert publication.platform_url == f"https://x.com/i/web/status/{api.posts[0]['id']}"
+    draft.refresh_from_db()
+    assert draft.state == "published"
+
+
+def test_it_refreshes_an_expired_token_once_and_stores_the_new_pair(personas, draft, api, channel):
+    api.expire_access_tokens()
+    schedule(draft, personas, "After the refresh")
+    assert run_due() == ["published"]
+    credentials = Channel.objects.get(pk=channel.pk).credentials
+    assert credentials["access_token"] == "access-1"
+    assert credentials["refresh_token"] == "refresh-1"
+    assert api.refreshes == 1
+    assert len(api.posts) == 1
+
+
+def test_it_fails_for_good_when_the_refresh_token_is_dead(personas, draft, api, channel):
+    api.expire_access_tokens()
+    api.refresh_tokens.clear()
+    publication = schedule(draft, personas, "Hello")
+    assert run_due() == ["failed"]
+    publication.refresh_from_db()
+    assert "connect the X account again" in publication.last_error
+    assert api.posts == []
+
+
+def test_it_does_not_refresh_twice_when_the_new_token_is_refused_too(personas, draft, api, channel):
+    api.revoked_app = True  # tokens are issued, but the API refuses them all
+    publication = schedule(draft, personas, "Hello")
+    assert run_due() == ["failed"]
+    assert api.refreshes == 1
+    assert api.requests.count("/2/tweets") == 2
+    publication.refresh_from_db()
+    assert "401" in publication.last_error
+
+
+def test_it_fails_at_once_on_duplicate_content(personas, draft, api, channel):
+    api.posts.append({"id": "1", "text": "Same again"})
+    publication = schedule(draft, personas, "Same again")
+    assert run_due() == ["failed"]
+    publication.refresh_from_db()
+    assert "403" in publication.last_error
+    assert "duplicate content" in publication.last_error
+    assert PublicationAttempt.objects.get().outcome == "permanent"
+
+
+def test_it_waits_for_the_rate_limit_reset_on_429(personas, draft, api, channel):
+    publication = schedule(draft, personas, "Hello")
+    api.script = [Fault(status=429, reset_in=900)]
+    before = timezone.now()
+    assert run_due() == ["pending"]
+    publication.refresh_from_db()
+    assert publication.due_at >= before + timedelta(seconds=890)
+    assert run_due(at=publication.due_at) == ["published"]
+    assert len(api.posts) == 1
+
+
+def test_it_retries_a_server_error_and_keeps_the_tokens(personas, draft, api, channel):
+    schedule(draft, personas, "Hello")
+    api.script = [Fault(status=503)]
+    assert run_due() == ["pending"]
+    assert Channel.objects.get(pk=channel.pk).credentials["access_token"] == "access-0"
+    assert run_due(at=timezone.now() + timedelta(days=2)) == ["published"]
+    assert len(api.posts) == 1
+
+
+def test_it_keeps_the_tokens_when_the_token_endpoint_is_down(personas, draft, api, channel):
+    api.expire_access_tokens()
+    schedule(draft, personas, "Hello")
+    api.script = [Fault(status=503, path="/2/oauth2/token")]
+    assert run_due() == ["pending"]
+    assert Channel.objects.get(pk=channel.pk).credentials["refresh_token"] == "refresh-0"
+    assert run_due(at=timezone.now() + timedelta(days=2)) == ["published"]
+
+
+def test_it_never_resends_a_timed_out_post(personas, draft, api, channel, settings):
+    settings.PUBLISHING_HTTP_TIMEOUT = 0.3
+    publication = schedule(draft, personas, "Slow day")
+    api.script = [Fault(delay=1.0)]
+    assert run_due() == ["failed"]
+    publication.refresh_from_db()
+    assert "did not answer in time" in publication.last_error
+    assert api.requests.count("/2/tweets") == 1
+
+
+def test_it_counts_like_x_does():
+    assert weighted_length("a" * 280) == 280
+    assert weighted_length("日本" * 70) == 280
+    assert weighted_length("👩‍👩‍👧") == 2
+    assert weighted_length("See https://example.com/" + "x" * 200) == 4 + 23
+    assert weighted_length("\u2014\u2019") == 2  # punctuation in the light ranges
+    assert weighted_length("go to example.com now") == 6 + 23 + 4  # a bare domain is a URL too
+
+
+def test_it_allows_a_long_link_within_280(personas, draft, api, channel):
+    text = "a" * 250 + " https://example.com/" + "p" * 100
+    schedule(draft, personas, text)
+    assert run_due() == ["published"]
+
+
+def test_it_refuses_to_schedule_an_over_length_post(personas, draft, api, channel):
+    draft.body = "日本" * 70 + "!"
+    draft.save()
+    with pytest.raises(ValidationError) as refused:
+        advance(draft, "scheduled", personas)
+    expected = "X: X posts are at most 280 characters (links count 23); this one has 281."
+    assert refused.value.message_dict["channels"] == [expected]
+
+
+def test_it_tests_the_connection(personas, api, channel):
+    assert adapter_for(channel).test_connection() == "Signed in to X as @brand."
+    api.expire_access_tokens()
+    api.refresh_tokens.clear()
+    with pytest.raises(AdapterError) as error:
+        adapter_for(channel).test_connection()
+    assert error.value.permanent
+
+
+def test_it_uses_a_token_another_worker_refreshed_meanwhile(personas, api, channel):
+    adapter = adapter_for(channel)  # holds access-0 / refresh-0
+    api.expire_access_tokens()
+    adapter_for(Channel.objects.get(pk=channel.pk)).test_connection()  # the other worker refreshes
+    post = Post(draft_id=1, title="t", text="Hello", tags=[], idempotency_key="key", board="Launch")
+    assert adapter.publish(post).post_id == api.posts[0]["id"]
+    assert api.refreshes == 1  # the spent refresh token was not tried again
