@@ -1,3 +1,10 @@
 """API routes of the briefs feature (included under /api/ by cocreate/urls.py)."""
 
-urlpatterns = []
+from rest_framework.routers import SimpleRouter
+
+from .api import BriefViewSet
+
+router = SimpleRouter()
+router.register("briefs", BriefViewSet, basename="api-brief")
+
+urlpatterns = router.urls

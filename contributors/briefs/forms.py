@@ -1,0 +1,30 @@
+from django import forms
+
+from drafts.forms import VARIANT_CHANNELS
+
+
+class BriefForm(forms.Form):
+    topic = forms.CharField(max_length=200, help_text="Also the title of each claimed draft.")
+    description = forms.CharField(
+        label="What is wanted",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        required=False,
+        strip=False,
+        help_text="Markdown.",
+    )
+    channels = forms.MultipleChoiceField(choices=VARIANT_CHANNELS, required=False, widget=forms.CheckboxSelectMultiple)
+    deadline = forms.DateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="In the board's time zone.",
+    )
+    max_claims = forms.IntegerField(label="Contributors who may take it", min_value=1, max_value=100, initial=1)
+
+    @classmethod
+    def initial_for(cls, brief) -> dict:
+        return {
+            "topic": brief.topic,
+            "description": brief.description,
+            "channels": brief.channels,
+            "deadline": brief.deadline,
+            "max_claims": brief.max_claims,
+        }
