@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from contributors.agreements import demo as agreements_demo
 from contributors.models import Board, User
 from contributors.services import board_create, board_role_grant
 from drafts.services import comment_create, draft_create, draft_transition, draft_update
@@ -22,6 +23,7 @@ DEMO_USERS = [
     ("reviewer", "Rui Reviewer", False, {"launch": "reviewer"}),
     ("alice", "Alice Expert", False, {"launch": "contributor"}),
     ("bob", "Bob Superfan", False, {"community": "contributor"}),
+    ("carol", "Carol Newcomer", False, {"launch": "contributor"}),
 ]
 
 BOARDS = [
@@ -66,6 +68,7 @@ def load_demo_data() -> bool:
             board_role_grant(board=boards[slug], user=users[username], role=role)
     if created:
         _create_drafts(boards, users)
+    agreements_demo.load_demo(boards=boards, users=users)
     return created
 
 

@@ -9,6 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from cocreate.api import Pagination
+from contributors.agreements.gate import require_access
 from drafts import selectors, services
 from drafts.filters import DraftFilter
 from drafts.serializers import (
@@ -74,6 +75,7 @@ class DraftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         serializer = DraftSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        require_access(request.user, data["board"])
         draft = services.draft_create(
             board=data["board"],
             author=request.user,

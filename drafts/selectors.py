@@ -4,18 +4,22 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django_fsm import can_proceed, has_transition_perm
 
+from contributors.agreements.gate import gated_board_ids, require_access
+from contributors.agreements.selectors import gated_board_ids_query
+from contributors.models import Board
 from contributors.permissions import is_site_admin
 from contributors.roles import REVIEW, VIEW
 from contributors.selectors import board_ids_with_perm
 from drafts.models import Draft, DraftRevision
 
 
-def drafts_for_user(user) -> QuerySet[Draft]:
+def drafts_for_user(user, *, gated: bool = True) -> QuerySet[Draft]:
     """Every draft the user may see: all drafts on boards they review, their own on boards they write for.
 
     Built from subqueries (no JOIN + DISTINCT), so it stays one cheap query however many boards. The outer
     condition is "on a board the user can see" (a semi-join PostgreSQL drives through the board indexes);
     the reviewer/author rule is then checked per draft: R or (M and own) == (M or R) and (R or own).
+    Boards the agreement gate keeps the user off are left out; gated=False only to explain a refusal.
     """
     if is_site_admin(user):
         return Draft.objects.all()
@@ -24,7 +28,9 @@ def drafts_for_user(user) -> QuerySet[Draft]:
     own = Q(author=user) | Q(Exists(Draft.coauthors.through.objects.filter(draft_id=OuterRef("pk"), user_id=user.pk)))
     visible_boards = board_ids_with_perm(user, VIEW, REVIEW)
     reviewed_boards = board_ids_with_perm(user, REVIEW)
-    return Draft.objects.filter(Q(board__in=visible_boards), Q(board__in=reviewed_boards) | own)
+    drafts = Draft.objects.filter(Q(board__in=visible_boards), Q(board__in=reviewed_boards) | own)
+    # Until the user accepts what their role on a board requires, its drafts are not there for them.
+    return drafts.exclude(board__in=gated_board_ids_query(user)) if gated else drafts
 
 
 def _with_list_relations(drafts: QuerySet[Draft]) -> QuerySet[Draft]:
@@ -60,8 +66,16 @@ def draft_get_for_user(user, pk: int, *, for_update: bool = False) -> Draft:
         drafts = drafts.select_for_update(of=("self",))
     draft = drafts.filter(pk=pk).first()
     if draft is None:
+        _refuse_if_gated(user, pk)
         raise Http404("No such draft.")
     return draft
+
+
+def _refuse_if_gated(user, pk: int) -> None:
+    """A draft hidden only by an unsigned agreement: 403 naming the agreement (the board is no secret)."""
+    board_id = drafts_for_user(user, gated=False).filter(pk=pk).values_list("board_id", flat=True).first()
+    if board_id is not None and board_id in gated_board_ids(user):
+        require_access(user, Board.objects.get(pk=board_id))
 
 
 def transition_names() -> list[str]:

@@ -10,6 +10,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cocreate.views import ServiceRefused, report_service_errors
+from contributors.agreements.gate import is_gated
+from contributors.briefs.selectors import brief_claim_for_draft
+from contributors.guidelines.selectors import guideline_panel
 from contributors.selectors import board_get_for_user, board_members
 from drafts import rules, selectors, services
 from drafts.forms import CommentForm, DraftForm, TransitionForm
@@ -26,6 +29,7 @@ def _detail_context(request, draft) -> dict:
         "coauthor_choices": _coauthor_choices(draft, request.user),
         "comment_form": CommentForm(),
         "revision_count": draft.revisions.count(),
+        "brief_claim": brief_claim_for_draft(draft),
     }
 
 
@@ -62,6 +66,8 @@ def draft_detail(request, draft_id: int):
 @require_http_methods(["GET", "POST"])
 def draft_create(request, slug: str):
     board = board_get_for_user(request.user, slug=slug)
+    if is_gated(request.user, board):
+        return redirect("board-agreements", slug=board.slug)
     form = DraftForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -73,7 +79,8 @@ def draft_create(request, slug: str):
             status = refused.status
     elif request.method == "POST":
         status = 400
-    return render(request, "drafts/draft_form.html", {"form": form, "board": board}, status=status)
+    context = {"form": form, "board": board, **guideline_panel(request.user, board)}
+    return render(request, "drafts/draft_form.html", context, status=status)
 
 
 @login_required
@@ -102,9 +109,8 @@ def draft_edit(request, draft_id: int):
             raise PermissionDenied("This draft cannot be edited now.")
         form = DraftForm(initial=DraftForm.initial_for(draft))
     # On a conflict the user keeps what they typed; the page shows the newer version beside it.
-    return render(
-        request, "drafts/draft_form.html", {"form": form, "board": draft.board, "draft": draft}, status=status
-    )
+    context = {"form": form, "board": draft.board, "draft": draft, **guideline_panel(request.user, draft.board)}
+    return render(request, "drafts/draft_form.html", context, status=status)
 
 
 @login_required

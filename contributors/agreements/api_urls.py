@@ -1,3 +1,10 @@
 """API routes of the agreements feature (included under /api/ by cocreate/urls.py)."""
 
-urlpatterns = []
+from rest_framework.routers import SimpleRouter
+
+from contributors.agreements.api import AgreementViewSet
+
+router = SimpleRouter()
+router.register("agreements", AgreementViewSet, basename="api-agreement")
+
+urlpatterns = router.urls

@@ -1,0 +1,213 @@
+"""Reads: what each user must accept where, and the acceptance reports admins see."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from contributors.agreements.models import Acceptance, Agreement, AgreementRequirement, AgreementVersion
+from contributors.models import Board, BoardGroupObjectPermission, BoardUserObjectPermission
+from contributors.permissions import is_site_admin
+from contributors.roles import CONTRIBUTE, MANAGE, REVIEW, VIEW, Role, role_from_permissions
+from contributors.selectors import board_ids_with_perm, board_members, boards_for_user
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """One agreement a user's role on one board requires, and where the user stands with it."""
+
+    board_id: int
+    agreement: Agreement
+    version: AgreementVersion | None  # the version in force; None: no version is effective yet
+    acceptance: Acceptance | None  # the user's acceptance of exactly that version
+
+    @property
+    def expired(self) -> bool:
+        return self.agreement.ends_on is not None and self.agreement.ends_on <= today()
+
+    @property
+    def outstanding(self) -> bool:
+        """Blocks access: the contract has run out, or the version in force is not accepted."""
+        if self.version is None:
+            return False
+        return self.expired or self.acceptance is None
+
+    def describe(self) -> str:
+        if self.expired:
+            return f"“{self.agreement.title}” ended on {self.agreement.ends_on:%Y-%m-%d}"
+        return f"“{self.agreement.title}” (version {self.version.number})"
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def current_versions(agreement_ids) -> dict[int, AgreementVersion]:
+    """The version in force of each agreement: the newest whose effective date has come (one query)."""
+    versions: dict[int, AgreementVersion] = {}
+    for version in AgreementVersion.objects.filter(agreement_id__in=agreement_ids, effective_on__lte=today()):
+        if version.agreement_id not in versions or version.number > versions[version.agreement_id].number:
+            versions[version.agreement_id] = version
+    return versions
+
+
+def _roles_on_boards(user, board_ids: set[int]) -> dict[int, str]:
+    grants = {"content_object_id__in": board_ids, "permission__content_type": ContentType.objects.get_for_model(Board)}
+    direct = BoardUserObjectPermission.objects.filter(user=user, **grants).values_list(
+        "content_object_id", "permission__codename"
+    )
+    via_groups = BoardGroupObjectPermission.objects.filter(group__user=user, **grants).values_list(
+        "content_object_id", "permission__codename"
+    )
+    codenames: dict[int, set[str]] = {}
+    for board_id, codename in direct.union(via_groups, all=True):
+        codenames.setdefault(board_id, set()).add(codename)
+    return {board_id: role for board_id, names in codenames.items() if (role := role_from_permissions(names))}
+
+
+def obligations_for_user(user, *, board_id: int | None = None) -> list[Obligation]:
+    """Every agreement the user's roles require, per board. Site admins are bound by none.
+
+    A fixed number of queries however many boards: one when no board the user sees requires anything,
+    four otherwise (requirements, roles, versions in force, acceptances).
+    """
+    if user is None or not user.is_authenticated or not user.is_active or is_site_admin(user):
+        return []
+    requirements = AgreementRequirement.objects.filter(board__in=board_ids_with_perm(user, VIEW)).select_related(
+        "agreement"
+    )
+    if board_id is not None:
+        requirements = requirements.filter(board_id=board_id)
+    requirements = list(requirements)
+    if not requirements:
+        return []
+    roles = _roles_on_boards(user, {r.board_id for r in requirements})
+    requirements = [r for r in requirements if roles.get(r.board_id) == r.role]
+    if not requirements:
+        return []
+    versions = current_versions({r.agreement_id for r in requirements})
+    accepted = {
+        a.version_id: a for a in Acceptance.objects.filter(user=user, version__in=[v.pk for v in versions.values()])
+    }
+    obligations = []
+    for requirement in requirements:
+        version = versions.get(requirement.agreement_id)
+        acceptance = accepted.get(version.pk) if version else None
+        obligations.append(Obligation(requirement.board_id, requirement.agreement, version, acceptance))
+    return obligations
+
+
+def gated_board_ids_query(user) -> QuerySet:
+    """The boards obligations_for_user() finds outstanding, as one subquery for `board__in=` lists, so a
+    draft list stays one statement. Roles are granted whole (board_role_grant), so a user's role on a board
+    is the highest permission they hold there."""
+    if user is None or not user.is_authenticated or not user.is_active or is_site_admin(user):
+        return AgreementRequirement.objects.none().values("board_id")
+
+    def on(codename: str) -> Q:
+        return Q(board__in=board_ids_with_perm(user, codename))
+
+    role_matches = (
+        (Q(role=Role.CONTRIBUTOR) & on(CONTRIBUTE) & ~on(REVIEW))
+        | (Q(role=Role.REVIEWER) & on(REVIEW) & ~on(MANAGE))
+        | (Q(role=Role.MANAGER) & on(MANAGE))
+    )
+    in_force = AgreementVersion.objects.filter(agreement=OuterRef("agreement_id"), effective_on__lte=today())
+    current = Subquery(in_force.order_by("-number").values("pk")[:1])
+    accepted = Acceptance.objects.filter(user=user, version_id=OuterRef("current_version_id"))
+    return (
+        AgreementRequirement.objects.annotate(current_version_id=current)
+        .filter(role_matches, current_version_id__isnull=False)
+        .filter(Q(agreement__ends_on__lte=today()) | ~Exists(accepted))
+        .values("board_id")
+    )
+
+
+def outstanding_for_user(user, *, board_id: int | None = None) -> list[Obligation]:
+    return [o for o in obligations_for_user(user, board_id=board_id) if o.outstanding]
+
+
+def agreements_for_user(user) -> QuerySet[Agreement]:
+    """Agreements required on a board the user can see (every agreement for a site admin)."""
+    if is_site_admin(user):
+        return Agreement.objects.all()
+    return Agreement.objects.filter(requirements__board__in=boards_for_user(user)).distinct()
+
+
+def agreement_get_for_user(user, pk: int) -> Agreement:
+    """The agreement, or 404 for anyone it is not required of on a board they can see."""
+    agreement = agreements_for_user(user).filter(pk=pk).first()
+    if agreement is None:
+        raise Http404("No such agreement.")
+    return agreement
+
+
+def acceptance_get_for_user(user, pk: int) -> Acceptance:
+    """A user's own acceptance (any for a site admin), or 404."""
+    acceptances = Acceptance.objects.select_related("agreement", "version", "user")
+    if not is_site_admin(user):
+        acceptances = acceptances.filter(user=user) if user.is_authenticated else acceptances.none()
+    acceptance = acceptances.filter(pk=pk).first()
+    if acceptance is None:
+        raise Http404("No such acceptance.")
+    return acceptance
+
+
+def acceptances_of_user(user, agreement: Agreement) -> list[Acceptance]:
+    return list(Acceptance.objects.filter(user=user, agreement=agreement).select_related("version"))
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    user: object
+    roles: str  # "contributor on Launch; manager on Community"
+    acceptance: Acceptance | None
+    status: str  # "accepted", "accepted an older version", "not accepted", "not required"
+
+
+def agreement_report(agreement: Agreement) -> tuple[AgreementVersion | None, list[ReportRow]]:
+    """Who must accept the agreement and where they stand, plus every acceptance of any version."""
+    version = current_versions([agreement.pk]).get(agreement.pk)
+    required: dict[int, tuple[object, list[str]]] = {}
+    for requirement in agreement.requirements.select_related("board"):
+        for member, role in board_members(requirement.board):
+            if role == requirement.role:
+                required.setdefault(member.pk, (member, []))[1].append(f"{role} on {requirement.board.name}")
+    acceptances = list(agreement.acceptances.select_related("user", "version").order_by("user__username", "-id"))
+    rows: list[ReportRow] = []
+    seen_current: set[int] = set()
+    for acceptance in acceptances:
+        is_current = version is not None and acceptance.version_id == version.pk
+        if is_current:
+            seen_current.add(acceptance.user_id)
+        roles = "; ".join(required.get(acceptance.user_id, (None, []))[1])
+        if acceptance.user_id not in required:
+            status = "not required"
+        else:
+            status = "accepted" if is_current else "accepted an older version"
+        rows.append(ReportRow(acceptance.user, roles, acceptance, status))
+    for user_id, (member, roles) in sorted(required.items(), key=lambda item: item[1][0].username):
+        if user_id not in seen_current:
+            rows.append(ReportRow(member, "; ".join(roles), None, "not accepted"))
+    return version, rows
+
+
+def users_to_remind(agreement: Agreement) -> list:
+    """Everyone who loses access when the agreement ends, and the managers of its boards."""
+    board_ids = list(agreement.requirements.values_list("board_id", flat=True))
+    people: dict[int, object] = {}
+    for board in Board.objects.filter(pk__in=board_ids):
+        roles = set(agreement.requirements.filter(board=board).values_list("role", flat=True))
+        for member, role in board_members(board):
+            if role in roles or role == "manager":
+                people[member.pk] = member
+    return sorted(people.values(), key=lambda u: u.username)
+
+
+def agreements_ending_by(day: date) -> QuerySet[Agreement]:
+    """Agreements that end after today and on or before `day`, whose reminder for that end date is not sent."""
+    ending = Agreement.objects.filter(ends_on__isnull=False, ends_on__gt=today(), ends_on__lte=day)
+    return ending.exclude(reminder_sent_for=F("ends_on"))

@@ -1,0 +1,78 @@
+from rest_framework import serializers
+
+from contributors.guidelines.checks import RULE_KINDS, SEVERITIES
+from contributors.guidelines.models import GuidelineRule, GuidelineVersion
+
+
+class RuleSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(read_only=True)
+    description = serializers.SerializerMethodField()
+    kind = serializers.ChoiceField(choices=[(kind, cls.label) for kind, cls in RULE_KINDS.items()])
+    severity = serializers.ChoiceField(choices=SEVERITIES)
+    params = serializers.JSONField(
+        help_text="Per kind: " + "; ".join(f"{kind}: {cls.help}" for kind, cls in RULE_KINDS.items())
+    )
+
+    class Meta:
+        model = GuidelineRule
+        fields = ["id", "kind", "label", "severity", "params", "description"]
+
+    def get_description(self, rule) -> str:
+        return rule.as_rule().describe()
+
+
+class RuleUpdateSerializer(serializers.Serializer):
+    severity = serializers.ChoiceField(choices=SEVERITIES, required=False)
+    params = serializers.JSONField(required=False)
+
+
+class GuidelineSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="board.pk", read_only=True, help_text="The board's id.")
+    board = serializers.CharField(source="board.slug", read_only=True)
+    brand = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
+    tone = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
+    version = serializers.IntegerField(read_only=True, help_text="0 until someone writes guidelines.")
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    rules = serializers.SerializerMethodField()
+
+    def get_rules(self, guideline) -> list[dict]:
+        rules = guideline.rules.all() if guideline.pk else []
+        return RuleSerializer(rules, many=True).data
+
+
+class GuidelineVersionSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = GuidelineVersion
+        fields = ["number", "change", "author", "created_at", "brand", "tone", "rules"]
+
+
+class CheckSerializer(serializers.Serializer):
+    title = serializers.CharField(allow_blank=True, required=False, default="", trim_whitespace=False)
+    body = serializers.CharField(allow_blank=True, required=False, default="", trim_whitespace=False)
+    variants = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, trim_whitespace=False), required=False, default=dict
+    )
+    draft = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="Check as this draft's author (default: you)."
+    )
+
+
+class ProblemSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    severity = serializers.CharField()
+    message = serializers.CharField()
+    fix = serializers.CharField()
+    field = serializers.CharField()
+    channel = serializers.CharField()
+    line = serializers.IntegerField(allow_null=True)
+    column = serializers.IntegerField(allow_null=True)
+    where = serializers.CharField()
+    rule_id = serializers.IntegerField(allow_null=True)
+
+
+class CheckResultSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    blocking = serializers.BooleanField(help_text="Whether a submit would be refused.")
+    problems = ProblemSerializer(many=True)

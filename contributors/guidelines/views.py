@@ -1,0 +1,109 @@
+"""Guideline pages and the live check the draft editor calls as the contributor types (htmx)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cocreate.views import ServiceRefused, report_service_errors
+from contributors.guidelines import selectors, services
+from contributors.guidelines.forms import GuidelineForm, RuleForm
+from contributors.permissions import has_board_perm
+from contributors.roles import MANAGE
+from drafts.forms import VARIANT_CHANNELS
+from drafts.selectors import draft_get_for_user
+
+
+def _page(request, board, *, status: int = 200, **extra):
+    guideline = selectors.guideline_for_board(board)
+    can_manage = has_board_perm(request.user, board, MANAGE)
+    context = {
+        "board": board,
+        "guideline": guideline,
+        "rules": guideline.rules.all() if guideline.pk else [],
+        "versions": selectors.guideline_versions(guideline),
+        "can_manage": can_manage,
+        "rule_form": RuleForm() if can_manage else None,
+        **extra,
+    }
+    return render(request, "guidelines/guidelines.html", context, status=status)
+
+
+@login_required
+def guidelines(request, slug: str):
+    return _page(request, selectors.guideline_readable_board(request.user, slug=slug))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def guidelines_edit(request, slug: str):
+    board = selectors.guideline_readable_board(request.user, slug=slug)
+    if not has_board_perm(request.user, board, MANAGE):
+        raise PermissionDenied("Only the board's managers can edit its guidelines.")
+    guideline = selectors.guideline_for_board(board)
+    status = 200
+    if request.method == "POST":
+        form = GuidelineForm(request.POST)
+        if form.is_valid():
+            try:
+                with report_service_errors(request):
+                    services.guideline_update(board=board, actor=request.user, **form.cleaned_data)
+                return redirect("guidelines", slug=board.slug)
+            except ServiceRefused as refused:
+                status = refused.status
+        else:
+            status = 400
+    else:
+        form = GuidelineForm(initial={"brand": guideline.brand, "tone": guideline.tone})
+    context = {"board": board, "guideline": guideline, "form": form}
+    return render(request, "guidelines/guidelines_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def guidelines_rule_create(request, slug: str):
+    board = selectors.guideline_readable_board(request.user, slug=slug)
+    if not has_board_perm(request.user, board, MANAGE):
+        raise PermissionDenied("Only the board's managers can change its rules.")
+    form = RuleForm(request.POST)
+    if not form.is_valid():
+        return _page(request, board, status=400, rule_form=form)
+    try:
+        with report_service_errors(request):
+            services.guideline_rule_create(board=board, actor=request.user, **form.cleaned_data)
+    except ServiceRefused as refused:
+        return _page(request, board, status=refused.status, rule_form=form)
+    messages.success(request, "Rule added.")
+    return redirect("guidelines", slug=board.slug)
+
+
+@login_required
+@require_POST
+def guidelines_rule_delete(request, slug: str, rule_id: int):
+    board = selectors.guideline_readable_board(request.user, slug=slug)
+    services.guideline_rule_delete(board=board, actor=request.user, rule_id=rule_id)
+    messages.success(request, "Rule removed.")
+    return redirect("guidelines", slug=board.slug)
+
+
+@login_required
+@require_POST
+def guidelines_check(request, slug: str):
+    """The problems fragment for the draft form's current content; nothing is saved."""
+    guideline = selectors.guideline_get_for_user(request.user, slug=slug)
+    author = request.user
+    draft_id = request.GET.get("draft", "")
+    if draft_id.isdigit():
+        draft = draft_get_for_user(request.user, int(draft_id))
+        if draft.board_id == guideline.board.pk:
+            author = draft.author
+    variants = {key: request.POST.get(f"variant_{key}", "") for key, _ in VARIANT_CHANNELS}
+    problems = selectors.guideline_check(
+        guideline,
+        title=" ".join(request.POST.get("title", "").split()),
+        body=request.POST.get("body", ""),
+        variants={key: text for key, text in variants.items() if text.strip()},
+        author_role=selectors.role_for_checks(author, guideline.board),
+    )
+    return render(request, "guidelines/_problems.html", {"guideline": guideline, "problems": problems, "checked": True})
