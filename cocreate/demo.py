@@ -10,9 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from contributors.agreements import demo as agreements_demo
+from contributors.briefs import demo as briefs_demo
+from contributors.guidelines import demo as guidelines_demo
+from contributors.invitations import demo as invitations_demo
 from contributors.models import Board, User
+from contributors.profiles import demo as profiles_demo
 from contributors.services import board_create, board_role_grant
 from drafts.services import comment_create, draft_create, draft_transition, draft_update
+from publishing import demo as publishing_demo
 
 DEMO_PASSWORD = "cocreate-demo"
 
@@ -68,7 +73,10 @@ def load_demo_data() -> bool:
             board_role_grant(board=boards[slug], user=users[username], role=role)
     if created:
         _create_drafts(boards, users)
-    agreements_demo.load_demo(boards=boards, users=users)
+    # Each feature adds its own demo data (each is safe to run again); agreements first, so alice has
+    # signed the Launch NDA before she claims a brief or submits the posts scheduled for the first minutes.
+    for feature in (agreements_demo, guidelines_demo, invitations_demo, briefs_demo, profiles_demo, publishing_demo):
+        feature.load_demo(boards=boards, users=users)
     return created
 
 

@@ -10,7 +10,7 @@ from contributors import selectors, services
 from contributors.agreements.gate import is_gated
 from contributors.forms import MemberForm
 from contributors.permissions import board_role, has_board_perm, prefetch_board_permissions
-from contributors.roles import CONTRIBUTE, MANAGE
+from contributors.roles import CONTRIBUTE, MANAGE, REVIEW
 from drafts.models import DraftState
 from drafts.selectors import draft_list_for_user
 
@@ -40,6 +40,7 @@ def board_detail(request, slug: str):
         "states": DraftState.choices,
         "role": board_role(request.user, board),
         "can_create": has_board_perm(request.user, board, CONTRIBUTE),
+        "can_review": has_board_perm(request.user, board, REVIEW),
         "can_manage": has_board_perm(request.user, board, MANAGE),
     }
     return render(request, "contributors/board_detail.html", context)
