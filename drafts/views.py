@@ -30,6 +30,8 @@ def _detail_context(request, draft) -> dict:
         "comment_form": CommentForm(),
         "revision_count": draft.revisions.count(),
         "brief_claim": brief_claim_for_draft(draft),
+        # Where the draft goes (or went) out, from the publishing app's reverse relation.
+        "publications": draft.publications.select_related("channel").order_by("channel__name"),
     }
 
 

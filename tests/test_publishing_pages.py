@@ -128,3 +128,16 @@ def test_it_filters_the_publication_log(personas, channel, draft, web_client_for
     listed = api_client_for("reviewer").get(f"/api/publications/?board={personas.board.pk}&state=failed").json()
     assert [p["last_error"] for p in listed["results"]] == ["Nope"]
     assert api_client_for("reviewer").get("/api/publications/?state=lost").status_code == 400
+
+
+def test_it_shows_where_a_draft_went_out_on_its_page(personas, channel, draft, web_client_for):
+    Publication.objects.create(
+        draft=draft,
+        channel=channel,
+        due_at=timezone.now(),
+        state="published",
+        platform_url="https://receiver.example/posts/7",
+    )
+    page = web_client_for("contributor").get(f"/drafts/{draft.pk}/").content.decode()
+    assert "Site hook" in page
+    assert "https://receiver.example/posts/7" in page
