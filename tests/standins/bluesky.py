@@ -12,10 +12,11 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 import regex
+
+from tests.standins.server import Reply, StandInServer
 
 
 @dataclass
@@ -29,7 +30,7 @@ class Fault:
 
 
 @dataclass
-class BlueskyStandIn:
+class BlueskyStandIn(StandInServer):
     identifier: str = "brand.test"
     password: str = "app-pass-word-1234"
     handle: str = "brand.test"
@@ -45,45 +46,11 @@ class BlueskyStandIn:
     _counter: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def respond(self, method: str, path: str, headers, body: bytes) -> Reply:
+        return Reply(*self._handle(method, urlparse(path), headers, body))
+
     def start(self) -> str:
-        stand_in = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _serve(self, verb):
-                parsed = urlparse(self.path)
-                length = int(self.headers.get("Content-Length", 0) or 0)
-                body = self.rfile.read(length) if length else b""
-                status, answer, headers, delay = stand_in._handle(verb, parsed, self.headers, body)
-                if delay:
-                    time.sleep(delay)
-                payload = json.dumps(answer).encode()
-                try:
-                    self.send_response(status)
-                    for name, value in headers.items():
-                        self.send_header(name, value)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-            def do_GET(self):  # noqa: N802
-                self._serve("GET")
-
-            def do_POST(self):  # noqa: N802
-                self._serve("POST")
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return f"http://127.0.0.1:{self.server.server_port}"
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        return self.start_server()
 
     def expire_access_tokens(self) -> None:
         with self._lock:

@@ -14,8 +14,9 @@ import math
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+from tests.standins.server import Reply, StandInServer
 
 WEBHOOK_ID = "112233445566778899"
 CHANNEL_ID = "998877665544332211"
@@ -32,7 +33,7 @@ class Fault:
 
 
 @dataclass
-class DiscordStandIn:
+class DiscordStandIn(StandInServer):
     token: str
     deleted: bool = False  # the webhook was deleted in Discord: every call gets 404 code 10015
     posts: list[dict] = field(default_factory=list)  # messages really posted
@@ -40,47 +41,18 @@ class DiscordStandIn:
     script: list[Fault] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def respond(self, method: str, path: str, headers, body: bytes) -> Reply:
+        status, answer, extra, delay = self._handle(method, path, body)
+        if status == 204:
+            return Reply(status, None, extra, delay, content_type=None)
+        return Reply(status, answer, extra, delay)
+
     def start(self) -> str:
-        stand_in = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _serve(self, method):
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0) or 0))
-                status, answer, headers, delay = stand_in._handle(method, self.path, body)
-                if delay:
-                    time.sleep(delay)
-                payload = b"" if status == 204 else json.dumps(answer).encode()
-                try:
-                    self.send_response(status)
-                    for name, value in headers.items():
-                        self.send_header(name, value)
-                    if status != 204:
-                        self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up waiting
-
-            def do_GET(self):  # noqa: N802
-                self._serve("GET")
-
-            def do_POST(self):  # noqa: N802
-                self._serve("POST")
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.start_server()
         return self.hook_url(self.token)
 
     def hook_url(self, token: str, webhook_id: str = WEBHOOK_ID) -> str:
         return f"http://127.0.0.1:{self.server.server_port}/api/webhooks/{webhook_id}/{token}"
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
     @staticmethod
     def _rate_headers(remaining: int, reset_after: float) -> dict:

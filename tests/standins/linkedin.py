@@ -9,10 +9,10 @@ post is stored before the delay).
 
 import json
 import threading
-import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
+
+from tests.standins.server import Reply, StandInServer
 
 
 @dataclass
@@ -23,7 +23,7 @@ class Fault:
 
 
 @dataclass
-class LinkedInStandIn:
+class LinkedInStandIn(StandInServer):
     token: str = "li-token"
     author: str = "urn:li:organization:2414183"
     posts: list[dict] = field(default_factory=list)
@@ -32,41 +32,12 @@ class LinkedInStandIn:
     script: list[Fault] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def respond(self, method: str, path: str, headers, body: bytes) -> Reply:
+        status, answer, extra, delay = self._handle(method, path, headers, body)
+        return Reply(status, answer, extra, delay, None if answer is None else "application/json")
+
     def start(self) -> str:
-        stand_in = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _serve(self):
-                length = int(self.headers.get("Content-Length", 0) or 0)
-                body = self.rfile.read(length) if length else b""
-                status, answer, headers, delay = stand_in._handle(self.command, self.path, self.headers, body)
-                if delay:
-                    time.sleep(delay)
-                payload = b"" if answer is None else json.dumps(answer).encode()
-                try:
-                    self.send_response(status)
-                    for name, value in headers.items():
-                        self.send_header(name, value)
-                    if payload:
-                        self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-            do_GET = do_POST = _serve  # noqa: N815
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return f"http://127.0.0.1:{self.server.server_port}"
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        return self.start_server()
 
     def _handle(self, verb, raw_path, headers, body):
         parsed = urlparse(raw_path)

@@ -11,13 +11,13 @@ timeout (the post is recorded before the delay).
 
 import json
 import threading
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 import regex
+
+from tests.standins.server import Reply, StandInServer
 
 LIMIT = 500
 URL_WEIGHT = 23
@@ -37,7 +37,7 @@ def _length(text: str) -> int:
 
 
 @dataclass
-class MastodonStandIn:
+class MastodonStandIn(StandInServer):
     token: str
     account: str = "cocreate"
     posts: list[dict] = field(default_factory=list)  # statuses really created
@@ -46,43 +46,12 @@ class MastodonStandIn:
     _answers: dict[tuple[str, str], dict] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def respond(self, method: str, path: str, headers, body: bytes) -> Reply:
+        status, answer, extra, delay = self._handle(method, path, headers, body)
+        return Reply(status, answer, extra, delay, "application/json; charset=utf-8")
+
     def start(self) -> str:
-        stand_in = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _serve(self, method):
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0) or 0))
-                status, answer, headers, delay = stand_in._handle(method, self.path, self.headers, body)
-                if delay:
-                    time.sleep(delay)
-                payload = json.dumps(answer).encode()
-                try:
-                    self.send_response(status)
-                    for name, value in headers.items():
-                        self.send_header(name, value)
-                    self.send_header("Content-Type", "application/json; charset=utf-8")
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up waiting
-
-            def do_GET(self):  # noqa: N802
-                self._serve("GET")
-
-            def do_POST(self):  # noqa: N802
-                self._serve("POST")
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return f"http://127.0.0.1:{self.server.server_port}"
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        return self.start_server()
 
     @property
     def base(self) -> str:

@@ -9,9 +9,9 @@ timeout (the message is posted before the delay). Slack has no idempotency: ever
 
 import json
 import threading
-import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.standins.server import Reply, StandInServer
 
 HOOK_PATH = "/services/T0COCREATE/B0COCREATE/"
 
@@ -25,47 +25,26 @@ class Fault:
 
 
 @dataclass
-class SlackStandIn:
+class SlackStandIn(StandInServer):
     secret: str
     posts: list[dict] = field(default_factory=list)  # messages really posted
     requests: int = 0
     script: list[Fault] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    methods = ("POST",)
+
+    def respond(self, method: str, path: str, headers, body: bytes) -> Reply:
+        status, text, fault = self._handle(path, body)
+        retry = {"Retry-After": str(fault.retry_after)} if status == 429 and fault.retry_after is not None else {}
+        return Reply(status, text, retry, fault.delay, "text/html")  # what Slack sends with its plain answers
+
     def start(self) -> str:
-        stand_in = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_POST(self):  # noqa: N802
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0) or 0))
-                status, text, fault = stand_in._handle(self.path, body)
-                if fault.delay:
-                    time.sleep(fault.delay)
-                payload = text.encode()
-                try:
-                    self.send_response(status)
-                    if status == 429 and fault.retry_after is not None:
-                        self.send_header("Retry-After", str(fault.retry_after))
-                    self.send_header("Content-Type", "text/html")  # what Slack sends with its plain answers
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up waiting
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.start_server()
         return self.hook_url(self.secret)
 
     def hook_url(self, secret: str) -> str:
         return f"http://127.0.0.1:{self.server.server_port}{HOOK_PATH}{secret}"
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
     def _handle(self, path: str, body: bytes):
         with self._lock:

@@ -9,10 +9,10 @@ import hashlib
 import hmac
 import json
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.standins.server import Reply, StandInServer
 
 
 @dataclass
@@ -24,7 +24,7 @@ class Fault:
 
 
 @dataclass
-class WebhookStandIn:
+class WebhookStandIn(StandInServer):
     secret: str
     posts: list[dict] = field(default_factory=list)  # what was really posted, once per idempotency key
     requests: int = 0
@@ -35,38 +35,15 @@ class WebhookStandIn:
     _answers: dict[str, dict] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    methods = ("POST",)
+
+    def respond(self, method: str, path: str, headers, body: bytes) -> Reply:
+        status, answer, fault = self._handle(headers, body)
+        retry = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+        return Reply(status, answer, retry, fault.delay)
+
     def start(self) -> str:
-        stand_in = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_POST(self):  # noqa: N802
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                status, answer, fault = stand_in._handle(self.headers, body)
-                if fault.delay:
-                    time.sleep(fault.delay)
-                payload = json.dumps(answer).encode()
-                try:
-                    self.send_response(status)
-                    if fault.retry_after is not None:
-                        self.send_header("Retry-After", str(fault.retry_after))
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up waiting
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return f"http://127.0.0.1:{self.server.server_port}/hook"
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        return self.start_server(self.port) + "/hook"
 
     def _handle(self, headers, body: bytes):
         with self._lock:

@@ -13,8 +13,9 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
+
+from tests.standins.server import Reply, StandInServer
 
 STATUSES = {"publish", "future", "draft", "pending", "private"}
 
@@ -28,7 +29,7 @@ class Fault:
 
 
 @dataclass
-class WordPressStandIn:
+class WordPressStandIn(StandInServer):
     username: str = "editor"
     application_password: str = "abcd EFGH 1234 ijkl MNOP 5678"
     categories: set[int] = field(default_factory=lambda: {1})  # "Uncategorized"
@@ -37,41 +38,12 @@ class WordPressStandIn:
     script: list[Fault] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def respond(self, method: str, path: str, headers, body: bytes) -> Reply:
+        return Reply(*self._handle(method, path, headers, body), content_type="application/json; charset=UTF-8")
+
     def start(self) -> str:
-        stand_in = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _serve(self):
-                length = int(self.headers.get("Content-Length", 0) or 0)
-                body = self.rfile.read(length) if length else b""
-                status, answer, headers, delay = stand_in._handle(self.command, self.path, self.headers, body)
-                if delay:
-                    time.sleep(delay)
-                payload = json.dumps(answer).encode()
-                try:
-                    self.send_response(status)
-                    for name, value in headers.items():
-                        self.send_header(name, value)
-                    self.send_header("Content-Type", "application/json; charset=UTF-8")
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-            do_GET = do_POST = _serve  # noqa: N815
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.url = self.start_server()
         return self.url
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
     def _authenticated(self, headers) -> bool:
         value = headers.get("Authorization", "")

@@ -11,8 +11,9 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
+
+from tests.standins.server import Reply, StandInServer
 
 
 @dataclass
@@ -24,7 +25,7 @@ class Fault:
 
 
 @dataclass
-class XStandIn:
+class XStandIn(StandInServer):
     client_id: str = "standin-client"
     username: str = "brand"
     access_tokens: set[str] = field(default_factory=lambda: {"access-0"})
@@ -37,41 +38,12 @@ class XStandIn:
     _counter: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def respond(self, method: str, path: str, headers, body: bytes) -> Reply:
+        status, answer, extra, delay = self._handle(urlparse(path).path, headers, body)
+        return Reply(status, answer, extra, delay, "application/problem+json" if status >= 400 else "application/json")
+
     def start(self) -> str:
-        stand_in = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _serve(self):
-                length = int(self.headers.get("Content-Length", 0) or 0)
-                body = self.rfile.read(length) if length else b""
-                status, answer, headers, delay = stand_in._handle(urlparse(self.path).path, self.headers, body)
-                if delay:
-                    time.sleep(delay)
-                payload = json.dumps(answer).encode()
-                try:
-                    self.send_response(status)
-                    for name, value in headers.items():
-                        self.send_header(name, value)
-                    content_type = "application/problem+json" if status >= 400 else "application/json"
-                    self.send_header("Content-Type", content_type)
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-            do_GET = do_POST = _serve  # noqa: N815
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return f"http://127.0.0.1:{self.server.server_port}"
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        return self.start_server()
 
     def expire_access_tokens(self) -> None:
         with self._lock:
