@@ -5,7 +5,6 @@ from django.http import Http404
 from django_fsm import can_proceed, has_transition_perm
 
 from contributors.agreements.gate import gated_board_ids, require_access
-from contributors.agreements.selectors import gated_board_ids_query
 from contributors.models import Board
 from contributors.permissions import is_site_admin
 from contributors.roles import REVIEW, VIEW
@@ -29,8 +28,11 @@ def drafts_for_user(user, *, gated: bool = True) -> QuerySet[Draft]:
     visible_boards = board_ids_with_perm(user, VIEW, REVIEW)
     reviewed_boards = board_ids_with_perm(user, REVIEW)
     drafts = Draft.objects.filter(Q(board__in=visible_boards), Q(board__in=reviewed_boards) | own)
-    # Until the user accepts what their role on a board requires, its drafts are not there for them.
-    return drafts.exclude(board__in=gated_board_ids_query(user)) if gated else drafts
+    # Until the user accepts what their role on a board requires, its drafts are not there for them. The
+    # gate is worked out first (a few queries, however many drafts) and excluded as a plain list: as a
+    # subquery it made the list's SQL so deep that compiling it doubled the API's time per request.
+    gated_ids = gated_board_ids(user) if gated else set()
+    return drafts.exclude(board_id__in=gated_ids) if gated_ids else drafts
 
 
 def _with_list_relations(drafts: QuerySet[Draft]) -> QuerySet[Draft]:

@@ -17,7 +17,6 @@ from django.utils import timezone
 from contributors.agreements import services
 from contributors.agreements.gate import gated_board_ids, is_gated
 from contributors.agreements.models import Acceptance, AgreementVersion
-from contributors.agreements.selectors import gated_board_ids_query
 from contributors.agreements.tasks import send_agreement_expiry_reminders
 from contributors.models import Board, User
 from contributors.services import board_role_grant
@@ -426,30 +425,3 @@ def test_it_shows_the_agreement_text_and_the_signers_copies_on_its_page(personas
     after = client.get(f"/agreements/{nda.pk}/").content.decode()
     assert 'name="signature"' not in after
     assert f"/acceptances/{acceptance.pk}/copy/" in after
-
-
-def test_it_agrees_with_itself_in_python_and_in_sql(personas, nda):
-    """The draft lists use the gate as a subquery; pages and messages use it in Python: same boards."""
-    services.agreement_require(agreement=nda, board=personas.board, role="manager", actor=None)
-
-    def both(user):
-        return gated_board_ids(user), set(gated_board_ids_query(user).values_list("board_id", flat=True))
-
-    def assert_agree():
-        for user in (personas.contributor, personas.reviewer, personas.manager, personas.outsider, personas.admin):
-            python, sql = both(user)
-            assert python == sql, user
-
-    assert_agree()
-    assert both(personas.contributor)[0] == {personas.board.pk}
-    assert both(personas.manager)[0] == {personas.board.pk}
-    accept(nda, personas.contributor)
-    assert_agree()
-    assert both(personas.contributor)[0] == set()
-    publish(nda, body="Version two.", effective_in=0)
-    accept(nda, personas.manager)
-    assert_agree()
-    assert both(personas.contributor)[0] == {personas.board.pk}
-    services.agreement_update(agreement=nda, title=nda.title, ends_on=days(0), actor=None)
-    assert_agree()
-    assert both(personas.manager)[0] == {personas.board.pk}

@@ -4,14 +4,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from contributors.agreements.models import Acceptance, Agreement, AgreementRequirement, AgreementVersion
 from contributors.models import Board, BoardGroupObjectPermission, BoardUserObjectPermission
 from contributors.permissions import is_site_admin
-from contributors.roles import CONTRIBUTE, MANAGE, REVIEW, VIEW, Role, role_from_permissions
+from contributors.roles import VIEW, role_from_permissions
 from contributors.selectors import board_ids_with_perm, board_members, boards_for_user
 
 
@@ -98,32 +98,6 @@ def obligations_for_user(user, *, board_id: int | None = None) -> list[Obligatio
         acceptance = accepted.get(version.pk) if version else None
         obligations.append(Obligation(requirement.board_id, requirement.agreement, version, acceptance))
     return obligations
-
-
-def gated_board_ids_query(user) -> QuerySet:
-    """The boards obligations_for_user() finds outstanding, as one subquery for `board__in=` lists, so a
-    draft list stays one statement. Roles are granted whole (board_role_grant), so a user's role on a board
-    is the highest permission they hold there."""
-    if user is None or not user.is_authenticated or not user.is_active or is_site_admin(user):
-        return AgreementRequirement.objects.none().values("board_id")
-
-    def on(codename: str) -> Q:
-        return Q(board__in=board_ids_with_perm(user, codename))
-
-    role_matches = (
-        (Q(role=Role.CONTRIBUTOR) & on(CONTRIBUTE) & ~on(REVIEW))
-        | (Q(role=Role.REVIEWER) & on(REVIEW) & ~on(MANAGE))
-        | (Q(role=Role.MANAGER) & on(MANAGE))
-    )
-    in_force = AgreementVersion.objects.filter(agreement=OuterRef("agreement_id"), effective_on__lte=today())
-    current = Subquery(in_force.order_by("-number").values("pk")[:1])
-    accepted = Acceptance.objects.filter(user=user, version_id=OuterRef("current_version_id"))
-    return (
-        AgreementRequirement.objects.annotate(current_version_id=current)
-        .filter(role_matches, current_version_id__isnull=False)
-        .filter(Q(agreement__ends_on__lte=today()) | ~Exists(accepted))
-        .values("board_id")
-    )
 
 
 def outstanding_for_user(user, *, board_id: int | None = None) -> list[Obligation]:
