@@ -4,13 +4,10 @@ As in test_concurrency.py, each race is made real: the test holds the brief's ro
 that claim at the same moment, waits until PostgreSQL reports both blocked on that lock, then lets go.
 """
 
-import threading
-import time
 from collections import Counter
-from collections.abc import Callable
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
 from contributors.briefs.models import Brief, BriefClaim
 from contributors.briefs.services import brief_claim, brief_create
@@ -18,12 +15,9 @@ from drafts.models import Draft
 from tests.conftest import require_services
 from tests.factories import future, member
 from tests.test_concurrency import (
-    JOIN_TIMEOUT,
-    LOCK_WAIT_TIMEOUT,
     Outcome,
-    _blocked_pids,
-    _run_in_thread,
     fresh,
+    race_for_row,
     winner_and_loser,
 )
 
@@ -38,35 +32,8 @@ def _postgres_only():
     assert connection.vendor == "postgresql"
 
 
-def race_on_brief(brief_id: int, calls: dict[str, Callable[[], object]]) -> dict[str, Outcome]:
-    """Run two claims in threads that both queue on the brief's row lock before either may proceed."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = {name: Outcome(name) for name in calls}
-    threads = [
-        threading.Thread(target=_run_in_thread, args=(outcomes[name], barrier, call), name=f"race-{name}")
-        for name, call in calls.items()
-    ]
-    with transaction.atomic():
-        Brief.objects.select_for_update().get(pk=brief_id)
-        for thread in threads:
-            thread.start()
-        for outcome in outcomes.values():
-            assert outcome.ready.wait(LOCK_WAIT_TIMEOUT), f"{outcome.name} did not connect"
-        pids = [o.backend_pid for o in outcomes.values()]
-        if None in pids:
-            pytest.fail(f"a racing thread failed to start: { {o.name: o.error for o in outcomes.values()} }")
-        deadline = time.monotonic() + LOCK_WAIT_TIMEOUT
-        while _blocked_pids(pids) != set(pids):
-            early = [o for o in outcomes.values() if o.error is not None or o.result is not None]
-            if early:
-                pytest.fail(f"{early[0].name} finished while the brief was locked: {early[0].error!r}")
-            if time.monotonic() > deadline:
-                pytest.fail("both claims should have queued on the brief's row lock")
-            time.sleep(0.01)
-    for thread in threads:
-        thread.join(JOIN_TIMEOUT)
-        assert not thread.is_alive(), f"{thread.name} is still running"
-    return outcomes
+def race_on_brief(brief_id: int, calls: dict) -> dict[str, Outcome]:
+    return race_for_row(Brief, brief_id, calls)
 
 
 def test_it_gives_the_last_place_to_exactly_one_of_two_contributors(personas):

@@ -67,6 +67,11 @@ def _blocked_pids(pids: list[int]) -> set[int]:
 
 def race(draft_id: int, calls: dict[str, Callable[[], object]]) -> dict[str, Outcome]:
     """Run the calls in two threads that both queue on the draft's row lock before either may proceed."""
+    return race_for_row(Draft, draft_id, calls)
+
+
+def race_for_row(model, pk: int, calls: dict[str, Callable[[], object]]) -> dict[str, Outcome]:
+    """Run the calls in two threads that both queue on one row's lock before either may proceed."""
     assert len(calls) == 2
     barrier = threading.Barrier(len(calls))
     outcomes = {name: Outcome(name) for name in calls}
@@ -76,7 +81,7 @@ def race(draft_id: int, calls: dict[str, Callable[[], object]]) -> dict[str, Out
     ]
     with transaction.atomic():
         # The test thread holds the row lock while both threads start and block on it.
-        Draft.objects.select_for_update().get(pk=draft_id)
+        model.objects.select_for_update().get(pk=pk)
         for thread in threads:
             thread.start()
         for outcome in outcomes.values():
@@ -91,7 +96,7 @@ def race(draft_id: int, calls: dict[str, Callable[[], object]]) -> dict[str, Out
             if early:
                 pytest.fail(f"{early[0].name} finished while the row was locked: {early[0].error!r}")
             if time.monotonic() > deadline:
-                pytest.fail("both threads should have queued on the draft's row lock")
+                pytest.fail(f"both threads should have queued on the {model._meta.verbose_name}'s row lock")
             time.sleep(0.01)
         # Leaving the block commits and releases the lock: now they race for it.
     for thread in threads:

@@ -4,11 +4,8 @@ Same technique as tests/test_concurrency.py: the test holds the invitation's row
 reports both accepting threads blocked on it, then lets them race.
 """
 
-import threading
-import time
-
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
 from contributors.invitations import services
 from contributors.invitations.models import Invitation, InvitationStatus
@@ -17,12 +14,9 @@ from contributors.models import RoleChange
 from tests.conftest import require_services
 from tests.factories import UserFactory
 from tests.test_concurrency import (
-    JOIN_TIMEOUT,
-    LOCK_WAIT_TIMEOUT,
     Outcome,
-    _blocked_pids,
-    _run_in_thread,
     fresh,
+    race_for_row,
     winner_and_loser,
 )
 
@@ -36,25 +30,7 @@ def _postgres_only():
 
 
 def race_on_invitation(invitation_id: int, calls: dict) -> dict[str, Outcome]:
-    barrier = threading.Barrier(len(calls))
-    outcomes = {name: Outcome(name) for name in calls}
-    threads = [threading.Thread(target=_run_in_thread, args=(outcomes[n], barrier, c)) for n, c in calls.items()]
-    with transaction.atomic():
-        Invitation.objects.select_for_update().get(pk=invitation_id)
-        for thread in threads:
-            thread.start()
-        for outcome in outcomes.values():
-            assert outcome.ready.wait(LOCK_WAIT_TIMEOUT)
-        pids = [o.backend_pid for o in outcomes.values()]
-        assert None not in pids, {o.name: o.error for o in outcomes.values()}
-        deadline = time.monotonic() + LOCK_WAIT_TIMEOUT
-        while _blocked_pids(pids) != set(pids):
-            assert time.monotonic() < deadline, "both accepts should have queued on the invitation's row"
-            time.sleep(0.01)
-    for thread in threads:
-        thread.join(JOIN_TIMEOUT)
-        assert not thread.is_alive()
-    return outcomes
+    return race_for_row(Invitation, invitation_id, calls)
 
 
 def test_it_lets_only_one_of_two_people_accept_the_same_link(personas):
