@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from publishing.models import Channel, Publication
@@ -141,3 +143,26 @@ def test_it_shows_where_a_draft_went_out_on_its_page(personas, channel, draft, w
     page = web_client_for("contributor").get(f"/drafts/{draft.pk}/").content.decode()
     assert "Site hook" in page
     assert "https://receiver.example/posts/7" in page
+
+
+@pytest.mark.parametrize("url", ["/boards/{slug}/publications/", "/api/publications/", "/api/channels/"])
+def test_it_lists_channels_and_publications_in_a_constant_number_of_queries(
+    personas, draft, web_client_for, api_client_for, url
+):
+    def add(count: int) -> None:
+        for _ in range(count):
+            made = Channel(board=personas.board, kind="webhook", name=f"Hook {Channel.objects.count()}")
+            made.credentials = {"secret": SECRET}
+            made.save()
+            Publication.objects.create(draft=draft, channel=made, due_at=timezone.now())
+
+    client = web_client_for("manager") if url.startswith("/boards") else api_client_for("manager")
+    path = url.format(slug=personas.board.slug)
+    client.get(path)  # warm per-process caches
+    add(2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(path).status_code == 200
+    add(10)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(path).status_code == 200
+    assert len(many) == len(few)
