@@ -52,6 +52,16 @@ urlpatterns = [
     path("drafts/<int:draft_id>/comments/", drafts_views.comment_create, name="draft-comment"),
     path("drafts/<int:draft_id>/revisions/", drafts_views.draft_revisions, name="draft-revisions"),
     path("drafts/<int:draft_id>/diff/", drafts_views.draft_diff, name="draft-diff"),
+    path("drafts/<int:draft_id>/images/", drafts_views.draft_image_add, name="draft-image-add"),
+    path("drafts/<int:draft_id>/images/<int:image_id>/", drafts_views.draft_image, name="draft-image"),
+    path(
+        "drafts/<int:draft_id>/images/<int:image_id>/edit/", drafts_views.draft_image_update, name="draft-image-update"
+    ),
+    path(
+        "drafts/<int:draft_id>/images/<int:image_id>/remove/",
+        drafts_views.draft_image_remove,
+        name="draft-image-remove",
+    ),
     path("", include("contributors.invitations.urls")),
     path("", include("contributors.agreements.urls")),
     path("", include("contributors.guidelines.urls")),

@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
 
 from cocreate.errors import Conflict
 from drafts import services
-from drafts.models import Draft, DraftComment, DraftEvent, DraftRevision
+from drafts.models import Draft, DraftComment, DraftEvent, DraftImage, DraftRevision
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -27,6 +29,30 @@ class RevisionInline(ReadOnlyInline):
     fields = readonly_fields = ("number", "title", "author", "created_at")
 
 
+class ImageInline(ReadOnlyInline):
+    """Shown, never changed here: images are added and removed through drafts.images (editor or API)."""
+
+    model = DraftImage
+    fields = readonly_fields = (
+        "position",
+        "preview",
+        "alt_text",
+        "content_type",
+        "width",
+        "height",
+        "size",
+        "sha256",
+        "uploaded_by",
+        "created_at",
+    )
+
+    @admin.display(description="image")
+    def preview(self, image):
+        url = reverse("draft-image", kwargs={"draft_id": image.draft_id, "image_id": image.pk})
+        html = '<a href="{}"><img src="{}" alt="{}" style="max-height: 6rem"></a>'
+        return format_html(html, url, url, image.alt_text)
+
+
 class CommentInline(ReadOnlyInline):
     model = DraftComment
     fields = readonly_fields = ("created_at", "author", "body")
@@ -42,7 +68,7 @@ class DraftAdmin(admin.ModelAdmin):
     list_select_related = ("board", "author")
     fields = ("board", "author", "title", "body", "tags", "variants", "state", "version", "publish_at")
     readonly_fields = ("board", "author", "state", "version", "publish_at")
-    inlines = [EventInline, RevisionInline, CommentInline]
+    inlines = [ImageInline, EventInline, RevisionInline, CommentInline]
     actions = ["archive_selected"]
 
     def has_add_permission(self, request):

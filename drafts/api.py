@@ -6,10 +6,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from cocreate.api import Pagination
+from cocreate.parsers import JSONParser
 from contributors.agreements.gate import require_access
+from drafts import images as draft_images
 from drafts import selectors, services
 from drafts.filters import DraftFilter
 from drafts.serializers import (
@@ -17,6 +20,10 @@ from drafts.serializers import (
     DraftCommentSerializer,
     DraftDetailSerializer,
     DraftEventSerializer,
+    DraftImageResultSerializer,
+    DraftImageSerializer,
+    DraftImageUpdateSerializer,
+    DraftImageUploadSerializer,
     DraftRevisionSerializer,
     DraftSerializer,
     DraftUpdateSerializer,
@@ -30,7 +37,7 @@ class DraftListPaginator(DjangoPaginator):
     """Reads the page's drafts by id after choosing the ids (see selectors.draft_list_page)."""
 
     def _get_page(self, object_list, number, paginator):
-        return super()._get_page(selectors.draft_list_page(object_list), number, paginator)
+        return super()._get_page(selectors.draft_list_page(object_list, images=True), number, paginator)
 
 
 class DraftListPagination(Pagination):
@@ -50,7 +57,7 @@ class DraftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return self._paginator
 
     def get_queryset(self):
-        return selectors.draft_list_for_user(self.request.user)
+        return selectors.draft_list_for_user(self.request.user, images=True)
 
     def get_object(self):
         return selectors.draft_get_for_user(self.request.user, self._draft_pk())
@@ -186,6 +193,71 @@ class DraftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             return Response(DraftCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
         return self._paginated(draft.comments.select_related("author"), DraftCommentSerializer)
 
+    @extend_schema(methods=["get"], responses={200: DraftImageSerializer(many=True)})
+    @extend_schema(methods=["post"], request=DraftImageUploadSerializer, responses={201: DraftImageResultSerializer})
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser],
+        pagination_class=None,  # never more than DRAFT_IMAGE_MAX_PER_DRAFT
+        filter_backends=[],
+    )
+    def images(self, request, pk=None):
+        """The draft's images in order (at most 4); POST multipart with `file`, `alt_text` and `version`."""
+        if request.method == "POST":
+            serializer = DraftImageUploadSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            image = draft_images.draft_image_add(
+                draft_id=self._draft_pk(),
+                actor=request.user,
+                upload=data["file"],
+                alt_text=data["alt_text"],
+                version=data["version"],
+            )
+            return Response(DraftImageResultSerializer(image).data, status=status.HTTP_201_CREATED)
+        draft = self.get_object()
+        return Response(DraftImageSerializer(draft.images.all(), many=True).data)
+
+    @extend_schema(
+        methods=["patch"],
+        request=DraftImageUpdateSerializer,
+        responses={200: DraftImageResultSerializer},
+        parameters=[OpenApiParameter("image_id", int, OpenApiParameter.PATH)],
+    )
+    @extend_schema(
+        methods=["delete"],
+        responses={204: None},
+        parameters=[
+            OpenApiParameter("image_id", int, OpenApiParameter.PATH),
+            OpenApiParameter("version", int, description="If given, refused with 409 when stale."),
+        ],
+    )
+    @action(
+        detail=True,
+        methods=["patch", "delete"],
+        url_path=r"images/(?P<image_id>[0-9]+)",
+        url_name="image",
+        parser_classes=[JSONParser],
+        filter_backends=[],
+    )
+    def image(self, request, pk=None, image_id=None):
+        """Change an image's alt text or position (0 is first), or remove it; both bump the draft's version."""
+        if request.method == "DELETE":
+            draft_images.draft_image_remove(
+                draft_id=self._draft_pk(),
+                image_id=int(image_id),
+                actor=request.user,
+                version=_parse_version(request.query_params.get("version")),
+            )
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        serializer = DraftImageUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        image = draft_images.draft_image_update(
+            draft_id=self._draft_pk(), image_id=int(image_id), actor=request.user, **serializer.validated_data
+        )
+        return Response(DraftImageResultSerializer(image).data)
+
     def _paginated(self, queryset, serializer_class) -> Response:
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(serializer_class(page, many=True).data)
@@ -198,3 +270,12 @@ def _parse_revision_number(value, name: str) -> int | None:
         return int(value)
     except ValueError:
         raise ValidationError({name: ["Give a revision number."]}) from None
+
+
+def _parse_version(value) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ValidationError({"version": ["Give the draft version as a whole number."]}) from None

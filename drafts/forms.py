@@ -47,3 +47,28 @@ class TransitionForm(forms.Form):
     comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=10_000)
     publish_at = forms.DateTimeField(required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class DraftImageForm(forms.Form):
+    """The upload; what makes an image acceptable is decided by drafts.images, not here."""
+
+    file = forms.FileField(label="Image", widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
+    alt_text = forms.CharField(
+        label="Alt text",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 1000}),
+        help_text="Describe the picture for people who cannot see it.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class DraftImageUpdateForm(forms.Form):
+    alt_text = forms.CharField(required=False, strip=False)
+    move = forms.ChoiceField(choices=[("up", "up"), ("down", "down")], required=False)
+    position = forms.IntegerField(required=False, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class DraftImageRemoveForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
@@ -162,6 +164,9 @@ class DraftRevision(models.Model):
     body = models.TextField(blank=True)
     tags = models.JSONField(default=list, blank=True)
     variants = models.JSONField(default=dict, blank=True)
+    images = models.JSONField(
+        default=list, blank=True, help_text="The images in order, as {sha256, alt_text}: what changed shows in diffs."
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -186,3 +191,34 @@ class DraftComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author_id} on {self.draft_id}: {self.body[:40]}"
+
+
+def draft_image_path(image: "DraftImage", filename: str) -> str:
+    """A random name per upload: the contributor's file name never reaches the storage or a platform."""
+    extension = "jpg" if image.content_type == "image/jpeg" else "png"
+    return f"drafts/{image.draft_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class DraftImage(models.Model):
+    """A picture that goes out with the draft. Written only by drafts.images services, which check the
+    bytes are a real image, strip its metadata and store it through Django's storage API."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="images")
+    file = models.ImageField(upload_to=draft_image_path, width_field="width", height_field="height")
+    alt_text = models.CharField(max_length=1000, blank=True, help_text="Read aloud by screen readers.")
+    position = models.PositiveSmallIntegerField(default=0)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField(help_text="Bytes stored.")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"image {self.position} of draft {self.draft_id}"

@@ -9,7 +9,7 @@ from contributors.models import Board
 from contributors.permissions import is_site_admin
 from contributors.roles import REVIEW, VIEW
 from contributors.selectors import board_ids_with_perm
-from drafts.models import Draft, DraftRevision
+from drafts.models import Draft, DraftImage, DraftRevision
 
 
 def drafts_for_user(user, *, gated: bool = True) -> QuerySet[Draft]:
@@ -35,20 +35,22 @@ def drafts_for_user(user, *, gated: bool = True) -> QuerySet[Draft]:
     return drafts.exclude(board_id__in=gated_ids) if gated_ids else drafts
 
 
-def _with_list_relations(drafts: QuerySet[Draft]) -> QuerySet[Draft]:
-    return drafts.select_related("board", "author").prefetch_related("coauthors")
+def _with_list_relations(drafts: QuerySet[Draft], *, images: bool = False) -> QuerySet[Draft]:
+    drafts = drafts.select_related("board", "author").prefetch_related("coauthors")
+    return drafts.prefetch_related("images") if images else drafts
 
 
-def draft_list_for_user(user, *, board=None, state: str | None = None) -> QuerySet[Draft]:
+def draft_list_for_user(user, *, board=None, state: str | None = None, images: bool = False) -> QuerySet[Draft]:
+    """images=True prefetches each draft's images (one query per page), for lists that show them."""
     drafts = drafts_for_user(user)
     if board is not None:
         drafts = drafts.filter(board=board)
     if state:
         drafts = drafts.filter(state=state)
-    return _with_list_relations(drafts)
+    return _with_list_relations(drafts, images=images)
 
 
-def draft_list_page(page: QuerySet[Draft]) -> QuerySet[Draft]:
+def draft_list_page(page: QuerySet[Draft], *, images: bool = False) -> QuerySet[Draft]:
     """One page of a draft list, loaded as a "deferred join" (still one statement).
 
     `page` is a sliced draft_list_for_user() queryset. Only the ids are selected under its ORDER BY ... LIMIT
@@ -58,7 +60,7 @@ def draft_list_page(page: QuerySet[Draft]) -> QuerySet[Draft]:
     """
     ordering = page.query.order_by or Draft._meta.ordering
     ids = page.prefetch_related(None).values("pk")
-    return _with_list_relations(Draft.objects.filter(pk__in=ids)).order_by(*ordering)
+    return _with_list_relations(Draft.objects.filter(pk__in=ids), images=images).order_by(*ordering)
 
 
 def draft_get_for_user(user, pk: int, *, for_update: bool = False) -> Draft:
@@ -71,6 +73,15 @@ def draft_get_for_user(user, pk: int, *, for_update: bool = False) -> Draft:
         _refuse_if_gated(user, pk)
         raise Http404("No such draft.")
     return draft
+
+
+def draft_image_get(draft: Draft, image_id: int) -> DraftImage:
+    """One image of a draft the caller already loaded through draft_get_for_user; 404 otherwise."""
+    image = DraftImage.objects.filter(draft=draft, pk=image_id).first()
+    if image is None:
+        raise Http404("No such image.")
+    image.draft = draft
+    return image
 
 
 def _refuse_if_gated(user, pk: int) -> None:
@@ -123,11 +134,17 @@ def _revision_lines(revision: DraftRevision) -> list[str]:
         lines += ["", "Tags: " + ", ".join(revision.tags)]
     for channel, text in sorted(revision.variants.items()):
         lines += ["", f"[{channel}]"] + text.splitlines()
+    if revision.images:
+        lines += ["", "Images:"]
+        lines += [
+            f"{n}. {image['sha256'][:12]} alt: {image['alt_text'] or '(none)'}"
+            for n, image in enumerate(revision.images, start=1)
+        ]
     return lines
 
 
 def revision_diff(old: DraftRevision, new: DraftRevision) -> list[str]:
-    """Unified diff of title, body, tags and variants between two revisions."""
+    """Unified diff of title, body, tags, variants and images between two revisions."""
     return list(
         difflib.unified_diff(
             _revision_lines(old),

@@ -1,7 +1,8 @@
+from django.urls import reverse
 from rest_framework import serializers
 
 from contributors.selectors import boards_for_user
-from drafts.models import Draft, DraftComment, DraftEvent, DraftRevision
+from drafts.models import Draft, DraftComment, DraftEvent, DraftImage, DraftRevision
 
 
 class VisibleBoardField(serializers.PrimaryKeyRelatedField):
@@ -11,6 +12,42 @@ class VisibleBoardField(serializers.PrimaryKeyRelatedField):
         return boards_for_user(self.context["request"].user)
 
 
+class DraftImageSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="Where the image is served, to whoever may see the draft.")
+
+    class Meta:
+        model = DraftImage
+        fields = ["id", "url", "alt_text", "position", "width", "height", "size", "content_type", "sha256"]
+        read_only_fields = fields
+
+    def get_url(self, image) -> str:
+        return reverse("draft-image", kwargs={"draft_id": image.draft_id, "image_id": image.pk})
+
+
+class DraftImageResultSerializer(DraftImageSerializer):
+    draft_version = serializers.IntegerField(source="draft.version", help_text="The draft's version after the change.")
+
+    class Meta(DraftImageSerializer.Meta):
+        fields = DraftImageSerializer.Meta.fields + ["draft_version"]
+        read_only_fields = fields
+
+
+class DraftImageUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="PNG, JPEG, GIF or WebP; re-encoded without its metadata.")
+    alt_text = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
+    version = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="If given, refused with 409 when stale."
+    )
+
+
+class DraftImageUpdateSerializer(serializers.Serializer):
+    alt_text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    position = serializers.IntegerField(required=False, min_value=0, help_text="0 is first; the others shift.")
+    version = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="If given, refused with 409 when stale."
+    )
+
+
 class DraftSerializer(serializers.ModelSerializer):
     board = VisibleBoardField()
     author = serializers.PrimaryKeyRelatedField(read_only=True)
@@ -18,6 +55,7 @@ class DraftSerializer(serializers.ModelSerializer):
     coauthors = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     tags = serializers.ListField(child=serializers.CharField(max_length=40), required=False, max_length=20)
     variants = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+    images = DraftImageSerializer(many=True, read_only=True)
 
     class Meta:
         model = Draft
@@ -33,6 +71,7 @@ class DraftSerializer(serializers.ModelSerializer):
             "author",
             "author_username",
             "coauthors",
+            "images",
             "publish_at",
             "created_at",
             "updated_at",
@@ -89,10 +128,15 @@ class TransitionResultSerializer(serializers.Serializer):
 
 class DraftRevisionSerializer(serializers.ModelSerializer):
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    images = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField()),
+        read_only=True,
+        help_text="The images at this revision, in order, as {sha256, alt_text}.",
+    )
 
     class Meta:
         model = DraftRevision
-        fields = ["number", "title", "body", "tags", "variants", "author", "created_at"]
+        fields = ["number", "title", "body", "tags", "variants", "images", "author", "created_at"]
 
 
 class RevisionDiffSerializer(serializers.Serializer):

@@ -61,7 +61,17 @@ def _clean_content(*, title: str, body: str, tags, variants) -> tuple[str, str, 
     return title, body, tags, variants
 
 
-def _record_revision(draft: Draft, author: User | None) -> DraftRevision:
+def require_current_version(draft: Draft, version: int | None) -> None:
+    """409 when the caller edited an older version than the draft's (None: the caller did not say)."""
+    if version is not None and version != draft.version:
+        raise Conflict(
+            f"This draft changed since you opened it (you had version {version}, it is now {draft.version}). "
+            "Reload it and apply your changes again."
+        )
+
+
+def record_revision(draft: Draft, author: User | None) -> DraftRevision:
+    """A snapshot of the draft's content now (text and images), numbered after the last one."""
     number = (draft.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     return DraftRevision.objects.create(
         draft=draft,
@@ -70,6 +80,7 @@ def _record_revision(draft: Draft, author: User | None) -> DraftRevision:
         body=draft.body,
         tags=draft.tags,
         variants=draft.variants,
+        images=[{"sha256": sha256, "alt_text": alt} for sha256, alt in draft.images.values_list("sha256", "alt_text")],
         author=author,
     )
 
@@ -94,7 +105,7 @@ def draft_create(
         raise PermissionDenied("You cannot write drafts on this board.")
     title, body, tags, variants = _clean_content(title=title, body=body, tags=tags, variants=variants)
     draft = Draft.objects.create(board=board, author=author, title=title, body=body, tags=tags, variants=variants)
-    _record_revision(draft, author)
+    record_revision(draft, author)
     DraftEvent.objects.create(draft=draft, actor=author, transition="create", source="", target=draft.state)
     return draft
 
@@ -112,11 +123,7 @@ def draft_update(
 ) -> Draft:
     """Save new content if `version` is still current; otherwise 409 and nothing changes."""
     draft = draft_get_for_user(actor, draft_id, for_update=True)
-    if version != draft.version:
-        raise Conflict(
-            f"This draft changed since you opened it (you had version {version}, it is now {draft.version}). "
-            "Reload it and apply your changes again."
-        )
+    require_current_version(draft, version)
     if not rules.can_edit(draft, actor):
         raise PermissionDenied(
             "Only drafts in the draft state can be edited, by their authors or the board's reviewers."
@@ -132,7 +139,7 @@ def draft_update(
     draft.title, draft.body, draft.tags, draft.variants = title, body, tags, variants
     draft.version += 1
     draft.save()
-    _record_revision(draft, actor)
+    record_revision(draft, actor)
     return draft
 
 

@@ -5,17 +5,26 @@ import zoneinfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cocreate.views import ServiceRefused, report_service_errors
 from contributors.agreements.gate import is_gated
 from contributors.briefs.selectors import brief_claim_for_draft
 from contributors.guidelines.selectors import guideline_panel
 from contributors.selectors import board_get_for_user, board_members
+from drafts import images as draft_images
 from drafts import rules, selectors, services
-from drafts.forms import CommentForm, DraftForm, TransitionForm
+from drafts.forms import (
+    CommentForm,
+    DraftForm,
+    DraftImageForm,
+    DraftImageRemoveForm,
+    DraftImageUpdateForm,
+    TransitionForm,
+)
 
 
 def _detail_context(request, draft) -> dict:
@@ -28,6 +37,7 @@ def _detail_context(request, draft) -> dict:
         "can_edit": rules.can_edit(draft, request.user),
         "coauthor_choices": _coauthor_choices(draft, request.user),
         "comment_form": CommentForm(),
+        "images": draft.images.all(),
         "revision_count": draft.revisions.count(),
         "brief_claim": brief_claim_for_draft(draft),
         # Where the draft goes (or went) out, from the publishing app's reverse relation.
@@ -111,8 +121,140 @@ def draft_edit(request, draft_id: int):
             raise PermissionDenied("This draft cannot be edited now.")
         form = DraftForm(initial=DraftForm.initial_for(draft))
     # On a conflict the user keeps what they typed; the page shows the newer version beside it.
-    context = {"form": form, "board": draft.board, "draft": draft, **guideline_panel(request.user, draft.board)}
+    return _render_edit(request, draft, form, status)
+
+
+def _render_edit(request, draft, form, status: int = 200, *, alt_text: str = ""):
+    context = {
+        "form": form,
+        "board": draft.board,
+        "draft": draft,
+        **_images_context(draft, alt_text=alt_text),
+        **guideline_panel(request.user, draft.board),
+    }
     return render(request, "drafts/draft_form.html", context, status=status)
+
+
+def _images_context(draft, *, alt_text: str = "") -> dict:
+    return {
+        "images": list(draft.images.all()),
+        # Its own ids: the text form on the same page has an id_version of its own.
+        "image_form": DraftImageForm(auto_id="id_image_%s", initial={"version": draft.version, "alt_text": alt_text}),
+        "max_images": draft_images.max_per_draft(),
+    }
+
+
+def _image_action(request, draft, service_call=None, *, alt_text: str = ""):
+    """Run an image service call (None: the form was refused already, 400). Without htmx: back to the editor,
+    or the editor with the reason and its status. With htmx: the images section in place, with its messages
+    and status. `alt_text` is what the user typed, kept in the upload form when the upload is refused."""
+    status = 400
+    if service_call is not None:
+        try:
+            with report_service_errors(request):
+                service_call()
+            status, alt_text = 200, ""
+        except ServiceRefused as refused:
+            status = refused.status
+    draft = selectors.draft_get_for_user(request.user, draft.pk)  # the version the call left behind
+    if not request.htmx:
+        if status == 200:
+            return redirect("draft-edit", draft_id=draft.pk)
+        form = DraftForm(initial=DraftForm.initial_for(draft))
+        return _render_edit(request, draft, form, status, alt_text=alt_text)
+    context = {"draft": draft, "fragment": True, **_images_context(draft, alt_text=alt_text)}
+    return render(request, "drafts/_images.html", context, status=status)
+
+
+def _form_refused(request, draft, form):
+    for field, errors in form.errors.items():
+        for error in errors:
+            messages.error(request, f"{field}: {error}")
+    return _image_action(request, draft, alt_text=request.POST.get("alt_text", ""))
+
+
+@login_required
+@require_POST
+def draft_image_add(request, draft_id: int):
+    draft = selectors.draft_get_for_user(request.user, draft_id)
+    form = DraftImageForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _form_refused(request, draft, form)
+    data = form.cleaned_data
+    return _image_action(
+        request,
+        draft,
+        lambda: draft_images.draft_image_add(
+            draft_id=draft.pk,
+            actor=request.user,
+            upload=data["file"],
+            alt_text=data["alt_text"],
+            version=data["version"],
+        ),
+        alt_text=data["alt_text"],
+    )
+
+
+@login_required
+@require_POST
+def draft_image_update(request, draft_id: int, image_id: int):
+    draft = selectors.draft_get_for_user(request.user, draft_id)
+    image = selectors.draft_image_get(draft, image_id)
+    form = DraftImageUpdateForm(request.POST)
+    if not form.is_valid():
+        return _form_refused(request, draft, form)
+    data = form.cleaned_data
+    position = data["position"]
+    if data["move"]:
+        position = max(0, image.position + (-1 if data["move"] == "up" else 1))
+        position = min(position, draft.images.count() - 1)
+    return _image_action(
+        request,
+        draft,
+        lambda: draft_images.draft_image_update(
+            draft_id=draft.pk,
+            image_id=image.pk,
+            actor=request.user,
+            # A form without the alt text field (the move buttons) leaves it as it is.
+            alt_text=data["alt_text"] if "alt_text" in request.POST else None,
+            position=position,
+            version=data["version"],
+        ),
+    )
+
+
+@login_required
+@require_POST
+def draft_image_remove(request, draft_id: int, image_id: int):
+    draft = selectors.draft_get_for_user(request.user, draft_id)
+    image = selectors.draft_image_get(draft, image_id)
+    form = DraftImageRemoveForm(request.POST)
+    if not form.is_valid():
+        return _form_refused(request, draft, form)
+    return _image_action(
+        request,
+        draft,
+        lambda: draft_images.draft_image_remove(
+            draft_id=draft.pk, image_id=image.pk, actor=request.user, version=form.cleaned_data["version"]
+        ),
+    )
+
+
+@login_required
+@require_safe
+def draft_image(request, draft_id: int, image_id: int):
+    """The image's bytes, to whoever may see the draft (404 for everyone else, as for the draft)."""
+    draft = selectors.draft_get_for_user(request.user, draft_id)
+    image = selectors.draft_image_get(draft, image_id)
+    try:
+        file = image.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("No such image.") from None
+    response = FileResponse(file, content_type=image.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    # An image id always means the same bytes (a new upload is a new image), but access can be taken away.
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @login_required

@@ -11,6 +11,12 @@ from tests.factories import BoardFactory, UserFactory, make_draft, member
 pytest_plugins = ["tests.celery_processes"]
 
 
+@pytest.fixture(autouse=True)
+def _media_root_per_test(settings, tmp_path_factory):
+    """Uploaded files of one test never land in the developer's media folder or meet another test's."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 @dataclass
 class Personas:
     """One board with a user of each role, plus a contributor of another board (the outsider)."""

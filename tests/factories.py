@@ -74,3 +74,41 @@ def advance(draft, state: str, personas) -> None:
         kwargs = {"publish_at": future()} if name == "schedule" else {}
         draft_transition(draft_id=draft.pk, name=name, actor=actor, **kwargs)
     draft.refresh_from_db()
+
+
+def make_image_bytes(width: int = 64, height: int = 48, image_format: str = "PNG", color=(200, 40, 90)) -> bytes:
+    """A real image, encoded by Pillow."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(out, format=image_format)
+    return out.getvalue()
+
+
+def attach_image(
+    draft, *, alt_text: str = "A pink square", width: int = 64, height: int = 48, data: bytes | None = None
+):
+    """A stored DraftImage row for adapter tests (uploads themselves go through drafts.images)."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from drafts.models import DraftImage
+
+    # SQLite would store a longer text; PostgreSQL refuses it, so catch it here on both.
+    assert len(alt_text) <= DraftImage._meta.get_field("alt_text").max_length, "drafts keep at most 1,000 characters"
+    data = data if data is not None else make_image_bytes(width, height)
+    image = DraftImage(
+        draft=draft,
+        alt_text=alt_text,
+        position=draft.images.count(),
+        content_type="image/png",
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    # A named ContentFile: ImageField reads the width and height from it only when it has a name.
+    image.file.save("upload.png", ContentFile(data, name="upload.png"), save=False)
+    image.save()
+    return image

@@ -130,6 +130,8 @@ class Entry:
     seen_by: frozenset[str] = field(default_factory=frozenset)
     # A public page: an anonymous 302 goes where `redirect` says, not to the login page.
     public: bool = False
+    # How an API body is encoded: "multipart" for file uploads.
+    format: str = "json"
 
     @property
     def id(self) -> str:
@@ -443,11 +445,11 @@ def _target_draft(entry: Entry, personas: Personas, draft: Draft) -> Draft:
     return draft
 
 
-def _request(client, method: str, url: str, body: dict | None, is_api: bool):
+def _request(client, method: str, url: str, body: dict | None, is_api: bool, body_format: str = "json"):
     call = getattr(client, method.lower())
     if method == "GET" or body is None:
         return call(url)
-    return call(url, body, format="json") if is_api else call(url, body)
+    return call(url, body, format=body_format) if is_api else call(url, body)
 
 
 @pytest.mark.parametrize(
@@ -463,7 +465,7 @@ def test_it_answers_each_persona_as_the_matrix_says(entry, persona, personas, dr
     client = api_client_for(persona) if is_api else web_client_for(persona)
     body = entry.data(ctx) if entry.data else None
 
-    response = _request(client, entry.method, url, body, is_api)
+    response = _request(client, entry.method, url, body, is_api, entry.format)
 
     expected = getattr(entry.expect, persona)
     assert response.status_code == expected, (
