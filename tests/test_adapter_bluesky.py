@@ -11,8 +11,9 @@ from publishing import services
 from publishing.adapters import AdapterError, Post, adapter_for
 from publishing.adapters.bluesky import rkey_for
 from publishing.models import Channel, Publication, PublicationAttempt
-from tests.factories import advance
-from tests.standins.bluesky import BlueskyStandIn, Fault
+from tests.factories import advance, make_image_bytes
+from tests.social_image_helpers import attach, noisy_png
+from tests.standins.bluesky import BlueskyStandIn, Fault, cid_for
 
 
 @pytest.fixture
@@ -112,9 +113,18 @@ def test_it_sends_link_facets_in_utf8_bytes_after_emoji_and_accents(personas, dr
 
 
 def test_it_counts_graphemes_not_code_points(personas, draft, pds, channel):
-    family = "👩‍👩‍👧"  # five code points, one grapheme
-    schedule(draft, personas, family * 300)
+    family = "👩‍👩‍👧"  # five code points (18 bytes), one grapheme
+    schedule(draft, personas, family * 166)  # 166 graphemes, 2,988 bytes: under both limits
     assert run_due() == ["published"]
+
+
+def test_it_refuses_to_schedule_text_over_3000_bytes_even_under_300_graphemes(personas, draft, pds, channel):
+    draft.body = "👩‍👩‍👧" * 167  # 167 graphemes, 3,006 bytes
+    draft.save()
+    with pytest.raises(ValidationError) as refused:
+        advance(draft, "scheduled", personas)
+    expected = "Bluesky: Bluesky posts are at most 3,000 bytes of text (an emoji takes up to 25); this one has 3,006."
+    assert refused.value.message_dict["channels"] == [expected]
 
 
 def test_it_refuses_to_schedule_a_post_over_300_graphemes(personas, draft, pds, channel):
@@ -244,3 +254,166 @@ def test_it_uses_a_session_another_worker_refreshed_meanwhile(personas, pds, cha
     assert len(pds.posts) == 1
     assert pds.sessions_created == 1
     assert pds.calls.count("com.atproto.server.refreshSession") == 1
+
+
+# --- Images ---------------------------------------------------------------------------------------------
+
+
+def test_it_uploads_the_images_as_blobs_and_embeds_them_with_alt_and_aspect_ratio(personas, draft, pds, channel):
+    first = attach(draft, alt_text="A pink square", data=make_image_bytes(64, 48, color=(200, 40, 90)))
+    second = attach(draft, alt_text="", data=make_image_bytes(30, 90, color=(10, 120, 30)))
+    schedule(draft, personas, "With pictures")
+    assert run_due() == ["published"]
+    assert [blob["data"] for blob in pds.blobs.values()] == [first.data, second.data]
+    assert len(pds.posts) == 1
+    embed = pds.posts[0]["embed"]
+    assert embed["$type"] == "app.bsky.embed.images"
+    assert [image["alt"] for image in embed["images"]] == ["A pink square", ""]
+    assert [image["aspectRatio"] for image in embed["images"]] == [
+        {"width": 64, "height": 48},
+        {"width": 30, "height": 90},
+    ]
+    assert embed["images"][0]["image"] == {
+        "$type": "blob",
+        "ref": {"$link": cid_for(first.data)},
+        "mimeType": "image/png",
+        "size": len(first.data),
+    }
+    calls = [c for c in pds.calls if c.startswith("com.atproto.repo.")]
+    assert calls == ["com.atproto.repo.uploadBlob", "com.atproto.repo.uploadBlob", "com.atproto.repo.createRecord"]
+
+
+def test_it_re_encodes_an_image_over_a_million_bytes_to_a_jpeg_under_it(personas, draft, pds, channel):
+    big = noisy_png(2000, 1500)
+    assert len(big) > 1_000_000
+    attach(draft, alt_text="Static on a screen", data=big)
+    schedule(draft, personas, "A big one")
+    assert run_due() == ["published"]
+    (blob,) = pds.blobs.values()
+    assert blob["mimeType"] == "image/jpeg"
+    assert blob["data"].startswith(b"\xff\xd8")
+    assert len(blob["data"]) <= 1_000_000
+    (image,) = pds.posts[0]["embed"]["images"]
+    assert image["alt"] == "Static on a screen"
+    ratio = image["aspectRatio"]
+    assert abs(ratio["width"] / ratio["height"] - 2000 / 1500) < 0.01  # the re-encoded size, same shape
+
+
+def test_the_stand_in_refuses_a_blob_over_a_million_bytes(pds, channel):
+    adapter = adapter_for(channel)
+    session, response = adapter._authed(
+        "POST",
+        "com.atproto.repo.uploadBlob",
+        content=b"\x89PNG" + b"0" * 1_000_000,
+        headers={"Content-Type": "image/png"},
+    )
+    assert response.status_code == 400
+    assert pds.blobs == {}
+
+
+def test_it_retries_a_blob_upload_server_error_without_posting(personas, draft, pds, channel):
+    attach(draft)
+    publication = schedule(draft, personas, "Hello")
+    pds.script = [Fault(status=503, error="UpstreamFailure", method="com.atproto.repo.uploadBlob")]
+    assert run_due() == ["pending"]
+    assert pds.posts == []
+    assert "com.atproto.repo.createRecord" not in pds.calls
+    publication.refresh_from_db()
+    assert "503" in publication.last_error
+    assert run_due(at=timezone.now() + timedelta(days=2)) == ["published"]
+    assert len(pds.posts) == 1
+    assert len(pds.posts[0]["embed"]["images"]) == 1
+
+
+def test_it_fails_for_good_when_a_blob_upload_is_unauthorized(personas, draft, pds, channel):
+    attach(draft)
+    publication = schedule(draft, personas, "Hello")
+    # Refused, signed in again once, refused again: the account may not upload.
+    refused = {"status": 401, "error": "AuthenticationRequired", "method": "com.atproto.repo.uploadBlob"}
+    pds.script = [Fault(**refused), Fault(**refused)]
+    assert run_due() == ["failed"]
+    assert pds.posts == []
+    assert "com.atproto.repo.createRecord" not in pds.calls
+    publication.refresh_from_db()
+    assert "401" in publication.last_error
+    assert PublicationAttempt.objects.get().outcome == "permanent"
+
+
+def test_it_looks_up_before_uploading_again_on_a_resend(personas, draft, pds, channel, settings):
+    settings.PUBLISHING_HTTP_TIMEOUT = 0.3
+    attach(draft)
+    schedule(draft, personas, "Slow day")
+    pds.script = [Fault(delay=1.0)]  # written, but the answer comes too late
+    assert run_due() == ["pending"]
+    assert run_due(at=timezone.now() + timedelta(days=2)) == ["published"]
+    assert len(pds.posts) == 1
+    assert pds.calls.count("com.atproto.repo.uploadBlob") == 1  # found by the lookup: nothing uploaded again
+
+
+def test_it_refuses_to_schedule_more_than_four_images(personas, draft, pds, channel):
+    for number in range(5):
+        attach(draft, alt_text=f"Picture {number}")
+    draft.body = "Five pictures"
+    draft.save()
+    with pytest.raises(ValidationError) as refused:
+        advance(draft, "scheduled", personas)
+    assert refused.value.message_dict["channels"] == [
+        "Bluesky: Bluesky takes at most 4 images per post; this draft has 5: remove 1."
+    ]
+    assert not Publication.objects.filter(draft=draft).exists()
+
+
+# --- Channel configuration and reading a post back -------------------------------------------------------
+
+
+def test_a_channel_without_the_identifier_and_app_password_is_refused(personas):
+    with pytest.raises(ValidationError) as refused:
+        services.channel_create(
+            board=personas.board, actor=personas.manager, kind="bluesky", name="x", settings={}, credentials={}
+        )
+    assert refused.value.message_dict == {"credentials": ["Bluesky needs these credentials: identifier, password."]}
+
+
+@pytest.fixture
+def published(personas, draft, pds, channel) -> Publication:
+    publication = schedule(draft, personas, "Read me back")
+    assert run_due() == ["published"]
+    publication.refresh_from_db()
+    return publication
+
+
+def test_checking_a_published_post_reads_the_record_back_with_its_web_url(personas, published, pds):
+    Publication.objects.filter(pk=published.pk).update(platform_url="")
+    pds.calls.clear()
+    checked = services.publication_check(publication_id=published.pk, actor=personas.manager)
+    assert checked.live is True
+    rkey = rkey_for(str(published.idempotency_key))
+    assert checked.platform_url == f"https://bsky.app/profile/{pds.handle}/post/{rkey}"
+    assert checked.check_detail == "Live on Bluesky."
+    assert pds.calls == ["com.atproto.repo.getRecord"]  # the stored session is reused
+
+
+def test_checking_a_deleted_post_marks_it_gone(personas, published, pds):
+    pds.delete(published.platform_post_id.rsplit("/", 1)[-1])
+    checked = services.publication_check(publication_id=published.pk, actor=personas.manager)
+    assert checked.live is False
+    assert checked.check_detail == "Deleted on Bluesky."
+
+
+def test_checking_refreshes_an_expired_session(personas, published, pds):
+    pds.expire_access_tokens()
+    assert services.publication_check(publication_id=published.pk, actor=personas.manager).live is True
+    assert "com.atproto.server.refreshSession" in pds.calls
+    assert pds.sessions_created == 1
+
+
+def test_a_server_error_while_checking_is_a_conflict_and_changes_nothing(personas, published, pds):
+    from cocreate.errors import Conflict
+
+    pds.script = [Fault(status=503, error="UpstreamFailure", method="com.atproto.repo.getRecord")]
+    with pytest.raises(Conflict) as refused:
+        services.publication_check(publication_id=published.pk, actor=personas.manager)
+    assert "503" in str(refused.value)
+    stored = Publication.objects.get(pk=published.pk)
+    assert (stored.checked_at, stored.live, stored.check_detail) == (None, None, "")
+    assert stored.platform_url == published.platform_url

@@ -10,6 +10,7 @@ from drafts.services import draft_transition
 from publishing import services
 from publishing.adapters import AdapterError, adapter_for
 from publishing.models import Channel, Publication, PublicationAttempt
+from tests.adapter_image_helpers import add_image
 from tests.factories import advance
 from tests.standins.email import Fault, SmtpStandIn
 
@@ -175,3 +176,93 @@ def test_it_tests_the_connection_with_the_login(personas, smtp):
     assert refused.value.permanent
     assert refused.value.status_code == 535
     assert smtp.messages == []
+
+
+# --- Images -------------------------------------------------------------------------------------------------
+
+
+def test_it_sends_images_inline_with_cid_references_and_alt_text(personas, draft, smtp):
+    newsletter(personas.board, smtp)
+    first = add_image(draft, alt_text='A "pink" square')
+    second = add_image(draft, alt_text="A blue square", color=(0, 0, 200))
+    advance(draft, "scheduled", personas)
+    assert run_due() == ["published"]
+    assert [m["To"] for m in smtp.messages] == READERS
+    message = smtp.messages[0]
+    assert message.get_content_type() == "multipart/alternative"
+    assert message.get_body(("plain",)).get_content().strip() == draft.body  # the text part is unchanged
+    html = message.get_body(("html",)).get_content()
+    related = [part for part in message.walk() if part.get_content_maintype() == "image"]
+    assert [part.get_content() for part in related] == [first.data, second.data]
+    cids = [part["Content-ID"].strip("<>") for part in related]
+    assert f'<img src="cid:{cids[0]}" alt="A &quot;pink&quot; square"' in html
+    assert f'<img src="cid:{cids[1]}" alt="A blue square"' in html
+    assert all(part.get_content_disposition() == "inline" for part in related)
+    assert "<strong>markdown</strong>" in html
+    # The same Content-IDs for every recipient and attempt.
+    assert [p["Content-ID"] for p in smtp.messages[2].walk() if p.get_content_maintype() == "image"] == [
+        f"<{cid}>" for cid in cids
+    ]
+
+
+def test_a_draft_without_images_stays_plain_text(scheduled, smtp):
+    assert run_due() == ["published"]
+    assert smtp.messages[0].get_content_type() == "text/plain"
+
+
+def test_a_temporary_refusal_with_images_is_retried_without_mailing_anyone_twice(personas, draft, smtp):
+    newsletter(personas.board, smtp)
+    add_image(draft)
+    advance(draft, "scheduled", personas)
+    smtp.script = [Fault(reply="451 4.3.0 Try again later")]
+    assert run_due() == ["pending"]
+    publication = Publication.objects.get(draft=draft)
+    assert run_due(at=publication.due_at) == ["published"]
+    assert sorted(m["To"] for m in smtp.messages) == sorted(READERS)
+    assert all(m.get_body(("html",)) is not None for m in smtp.messages)
+
+
+def test_a_refused_login_with_images_fails_at_once(personas, draft, smtp):
+    newsletter(personas.board, smtp, password="wrong")
+    add_image(draft)
+    advance(draft, "scheduled", personas)
+    assert run_due() == ["failed"]
+    assert smtp.messages == []
+
+
+def test_a_newsletter_cannot_be_checked_and_the_channel_needs_its_server_and_readers(personas):
+    assert not adapter_for(Channel(kind="email")).can_fetch()
+    with pytest.raises(ValidationError) as refused:
+        services.channel_create(
+            board=personas.board, actor=personas.manager, kind="email", name="News", settings={}, credentials={}
+        )
+    assert refused.value.message_dict == {"settings": ["E-mail newsletter needs these settings: host, recipients."]}
+
+
+def test_a_long_list_of_refused_recipients_does_not_hide_who_already_has_the_newsletter(personas, draft, smtp):
+    busy = [f"reader{n:03}@example.com" for n in range(60)]
+    newsletter(personas.board, smtp, recipients=["ann@example.com", *busy, "cy@example.com"])
+    advance(draft, "scheduled", personas)
+    smtp.refuse = {address: "450 4.2.1 Mailbox busy, try again later" for address in busy}
+    assert run_due() == ["pending"]
+    publication = Publication.objects.get(draft=draft)
+    assert len(publication.last_error) == 2000  # the log keeps the first 2,000 characters
+    assert publication.last_error.startswith("[delivered: ann@example.com, cy@example.com] ")
+    smtp.refuse = {}
+    assert run_due(at=publication.due_at) == ["published"]
+    assert sorted(m["To"] for m in smtp.messages) == sorted(["ann@example.com", *busy, "cy@example.com"])
+
+
+def test_a_delivered_marker_cut_off_by_the_log_limit_still_counts_its_whole_addresses(personas, draft, smtp):
+    channel = newsletter(personas.board, smtp)
+    advance(draft, "scheduled", personas)
+    publication = Publication.objects.get(draft=draft)
+    PublicationAttempt.objects.create(
+        publication=publication,
+        number=1,
+        outcome="transient",
+        message="[delivered: ann@example.com, ben@exa",
+        started_at=timezone.now(),
+    )
+    done = adapter_for(channel)._delivered_before(services.post_for(publication))
+    assert done == {"ann@example.com"}

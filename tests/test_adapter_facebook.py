@@ -6,9 +6,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from cocreate.errors import Conflict
 from publishing import services
 from publishing.adapters import AdapterError, adapter_for
 from publishing.models import Channel, Publication, PublicationAttempt
+from tests.adapter_image_helpers import add_image
 from tests.factories import advance
 from tests.standins.facebook import FacebookStandIn, Fault
 
@@ -145,3 +147,128 @@ def test_it_tests_the_connection(personas, graph, channel):
     with pytest.raises(AdapterError) as error:
         adapter_for(bad).test_connection()
     assert error.value.permanent
+
+
+# --- Images -------------------------------------------------------------------------------------------------
+
+
+def test_it_uploads_unpublished_photos_then_posts_once_with_them_attached(personas, draft, graph, channel):
+    first = add_image(draft, alt_text="A pink square")
+    second = add_image(draft, alt_text="A blue square", color=(0, 0, 200))
+    publication = schedule(draft, personas, "Two pictures")
+    assert run_due() == ["published"]
+    assert [p["data"] for p in graph.photos] == [first.data, second.data]
+    assert [p["alt_text"] for p in graph.photos] == ["A pink square", "A blue square"]
+    assert all(not p["published"] and p["content_type"] == "image/png" for p in graph.photos)
+    (post,) = graph.posts
+    assert post["message"] == "Two pictures"
+    assert post["attached_media"] == [p["id"] for p in graph.photos]
+    assert [r[1].rsplit("/", 1)[1] for r in graph.requests if r[0] == "POST"] == ["photos", "photos", "feed"]
+    publication.refresh_from_db()
+    assert publication.platform_post_id == post["id"]
+
+
+def test_it_shrinks_a_photo_over_the_limit(personas, draft, graph, channel, monkeypatch):
+    from publishing.adapters import facebook
+
+    original = add_image(draft, width=400, height=300, noisy=True).size
+    monkeypatch.setattr(facebook, "MAX_PHOTO_BYTES", original // 2)  # 4 MB in production
+    schedule(draft, personas, "A big picture")
+    assert run_due() == ["published"]
+    assert len(graph.photos[0]["data"]) <= original // 2
+    assert graph.photos[0]["content_type"] == "image/jpeg"
+
+
+def test_a_failed_photo_upload_is_retried_later_without_a_post(personas, draft, graph, channel):
+    add_image(draft)
+    publication = schedule(draft, personas, "With a picture")
+    graph.script = [Fault(status=503, code=2, message="Service temporarily unavailable", edge="photos")]
+    assert run_due() == ["pending"]
+    assert graph.posts == []
+    publication.refresh_from_db()
+    assert "code 2" in publication.last_error
+    assert run_due(at=timezone.now() + timedelta(days=2)) == ["published"]
+    assert len(graph.posts) == 1
+    assert graph.posts[0]["attached_media"] == [graph.photos[0]["id"]]
+
+
+def test_a_photo_upload_timeout_is_retried_and_never_makes_a_second_post(personas, draft, graph, channel, settings):
+    settings.PUBLISHING_HTTP_TIMEOUT = 0.3
+    add_image(draft)
+    schedule(draft, personas, "Slow upload")
+    graph.script = [Fault(delay=1.0, edge="photos")]
+    assert run_due() == ["pending"]
+    assert graph.posts == []
+    assert run_due(at=timezone.now() + timedelta(days=2)) == ["published"]
+    assert len(graph.posts) == 1
+
+
+def test_a_refused_token_on_the_upload_fails_at_once_without_a_post(personas, draft, graph):
+    facebook(personas.board, graph, token="expired")
+    add_image(draft)
+    publication = schedule(draft, personas, "With a picture")
+    assert run_due() == ["failed"]
+    publication.refresh_from_db()
+    assert "code 190" in publication.last_error
+    assert graph.posts == []
+    assert graph.photos == []
+    assert ("POST", f"/v21.0/{graph.page_id}/feed") not in graph.requests
+
+
+# --- Reading a post back, and the channel's configuration --------------------------------------------------
+
+
+def test_a_check_reads_the_post_back_live_with_its_permalink(personas, draft, graph, channel):
+    publication = schedule(draft, personas, "Hello")
+    assert run_due() == ["published"]
+    checked = services.publication_check(publication_id=publication.pk, actor=personas.manager)
+    page, _, number = graph.posts[0]["id"].partition("_")
+    assert checked.live is True
+    assert checked.platform_url == f"https://www.facebook.com/{page}/posts/{number}"
+    assert checked.check_detail == "Live on Facebook."
+
+
+def test_a_check_finds_a_deleted_post_gone(personas, draft, graph, channel):
+    publication = schedule(draft, personas, "Hello")
+    assert run_due() == ["published"]
+    graph.delete(graph.posts[0]["id"])
+    checked = services.publication_check(publication_id=publication.pk, actor=personas.manager)
+    assert (checked.live, checked.check_detail) == (False, "Deleted from the Facebook page (or removed by Facebook).")
+
+
+def test_a_check_that_cannot_reach_facebook_changes_nothing(personas, draft, graph, channel):
+    publication = schedule(draft, personas, "Hello")
+    assert run_due() == ["published"]
+    before = Publication.objects.get(pk=publication.pk)
+    graph.script = [Fault(status=503, code=2, message="Service temporarily unavailable", edge="read")]
+    with pytest.raises(Conflict) as refused:
+        services.publication_check(publication_id=publication.pk, actor=personas.manager)
+    assert "503" in refused.value.message
+    after = Publication.objects.get(pk=publication.pk)
+    assert (after.live, after.checked_at, after.check_detail, after.platform_url) == (
+        None,
+        None,
+        "",
+        before.platform_url,
+    )
+
+
+def test_a_check_with_an_expired_token_raises_instead_of_saying_gone(personas, draft, graph, channel):
+    publication = schedule(draft, personas, "Hello")
+    assert run_due() == ["published"]
+    channel.credentials = {"page_access_token": "expired"}
+    channel.save()
+    with pytest.raises(Conflict) as refused:
+        services.publication_check(publication_id=publication.pk, actor=personas.manager)
+    assert "code 190" in refused.value.message
+
+
+def test_a_channel_needs_its_page_and_token(personas):
+    with pytest.raises(ValidationError) as refused:
+        services.channel_create(
+            board=personas.board, actor=personas.manager, kind="facebook", name="Page", settings={}, credentials={}
+        )
+    assert refused.value.message_dict == {
+        "settings": ["Facebook page needs these settings: page_id."],
+        "credentials": ["Facebook page needs these credentials: page_access_token."],
+    }

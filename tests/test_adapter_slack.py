@@ -10,6 +10,7 @@ from django.utils import timezone
 from publishing import services
 from publishing.adapters import AdapterError, adapter_for
 from publishing.models import Channel, Publication, PublicationAttempt
+from tests.adapter_image_helpers import add_image
 from tests.factories import advance
 from tests.standins.slack import Fault, SlackStandIn
 
@@ -126,3 +127,20 @@ def test_it_tests_the_connection_without_posting(personas, slack):
     assert refused.value.permanent
     assert refused.value.status_code == 403
     assert slack.posts == []
+
+
+def test_a_draft_with_images_is_scheduled_and_sent_as_text_only(personas, draft, slack):
+    slack_channel(personas.board, slack.url)
+    add_image(draft)
+    advance(draft, "scheduled", personas)  # images never block a Slack channel
+    assert run_due() == ["published"]
+    assert slack.posts == [{"text": draft.body}]
+
+
+def test_a_slack_post_cannot_be_checked_and_the_channel_needs_its_hook_url(personas):
+    assert not adapter_for(Channel(kind="slack")).can_fetch()
+    with pytest.raises(ValidationError) as refused:
+        services.channel_create(
+            board=personas.board, actor=personas.manager, kind="slack", name="Slack", settings={}, credentials={}
+        )
+    assert refused.value.message_dict == {"credentials": ["Slack needs these credentials: url."]}

@@ -8,6 +8,29 @@ from django.conf import settings
 
 
 @dataclass(frozen=True)
+class PostImage:
+    """A picture of the post, as stored (JPEG or PNG, metadata stripped). read() returns its bytes."""
+
+    name: str  # the storage name
+    content_type: str
+    alt_text: str
+    width: int
+    height: int
+    size: int
+    sha256: str
+
+    @property
+    def filename(self) -> str:
+        return self.name.rsplit("/", 1)[-1]
+
+    def read(self) -> bytes:
+        from django.core.files.storage import default_storage
+
+        with default_storage.open(self.name, "rb") as handle:
+            return handle.read()
+
+
+@dataclass(frozen=True)
 class Post:
     """What a channel receives: the draft's text for that channel, and what identifies the attempt."""
 
@@ -18,12 +41,26 @@ class Post:
     idempotency_key: str
     board: str
     extra: dict = field(default_factory=dict)
+    images: tuple[PostImage, ...] = ()
 
 
 @dataclass(frozen=True)
 class PublishResult:
     post_id: str = ""
     url: str = ""
+
+
+@dataclass(frozen=True)
+class PostStatus:
+    """What the platform says about a published post now.
+
+    live: it is there (published, or waiting for its scheduled time on the platform's side);
+    False when the platform answers that it is gone (deleted by someone, removed by moderation).
+    """
+
+    live: bool
+    url: str = ""
+    detail: str = ""
 
 
 class AdapterError(Exception):
@@ -52,12 +89,28 @@ class AdapterError(Exception):
         self.status_code = status_code
 
 
+@dataclass(frozen=True)
+class ConfigField:
+    """One key of a channel's settings or credentials, as the channel form and the API document it."""
+
+    name: str
+    help: str
+    required: bool = False
+
+
+# Every kind takes this setting: which of the draft's per-channel variants it publishes.
+VARIANT_SETTING = ConfigField("variant", "Key of the draft's per-channel text to send instead of the body, e.g. x.")
+
+
 class Adapter:
     """The interface every platform implements."""
 
     kind: str = ""
     # True where a resend after an ambiguous failure cannot double-post (the platform deduplicates).
     deduplicates: bool = False
+    # What a manager fills in: channel_create refuses a channel that lacks a required key.
+    settings_fields: tuple[ConfigField, ...] = ()
+    credential_fields: tuple[ConfigField, ...] = ()
 
     def __init__(self, channel):
         self.channel = channel
@@ -72,6 +125,14 @@ class Adapter:
     def test_connection(self) -> str:
         """A short description of what was checked; raises AdapterError when it does not work."""
         raise NotImplementedError
+
+    def fetch(self, post_id: str) -> PostStatus:
+        """The published post's status and URL, where the platform lets us read it back (see can_fetch)."""
+        raise NotImplementedError
+
+    @classmethod
+    def can_fetch(cls) -> bool:
+        return cls.fetch is not Adapter.fetch
 
 
 def error_from_response(response: httpx.Response, platform: str) -> AdapterError:

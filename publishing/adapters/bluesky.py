@@ -1,6 +1,7 @@
 """Bluesky (AT Protocol): one app.bsky.feed.post record per publication.
 
-Channel settings: {"pds": "https://bsky.social"} (the account's PDS; that is the default).
+Channel settings: {"pds": "https://bsky.social"} (the account's PDS; that is the default), "langs": ["en"]
+(optional: the posts' languages).
 Credentials: {"identifier": handle or e-mail, "password": an app password}. The adapter keeps the session
 it gets from createSession in the credentials too ("session": accessJwt, refreshJwt, handle, did), reuses
 it, refreshes it on 400 ExpiredToken and signs in again only when the refresh token is no good either
@@ -10,6 +11,15 @@ No idempotency key exists: the record key (rkey) is derived from the publication
 resend targets the same record. Whether a PDS answers a repeated rkey with an error or as a no-op is not
 documented, so both are handled: before a resend (an earlier attempt exists) and after any createRecord
 error that could follow a write, the record is looked up with getRecord, and if it is there it is ours.
+
+Images (at most 4): each is uploaded with `com.atproto.repo.uploadBlob` (the raw bytes; re-encoded under
+1,000,000 bytes when bigger) and the post embeds them with `app.bsky.embed.images` (`alt` and
+`aspectRatio` each). Uploads come after the resend lookup and before createRecord, so a failed upload leaves
+no post behind and the retry cannot double-post; a blob no record refers to is harmless (the PDS discards
+it). Upload errors are classified like the other calls (429/5xx temporary, 4xx permanent).
+
+Checking a post (fetch): the post id is the record's at:// URI; `com.atproto.repo.getRecord` (repo and rkey
+from that URI) answers the record while it exists and 400 RecordNotFound once it is deleted.
 """
 
 import hashlib
@@ -19,16 +29,22 @@ from datetime import UTC, datetime
 from publishing.adapters.base import (
     Adapter,
     AdapterError,
+    ConfigField,
     Post,
+    PostStatus,
     PublishResult,
     grapheme_count,
     is_resend,
     rate_limit_reset_seconds,
     send,
 )
+from publishing.adapters.images import fit_image, image_count_problems, uploading_media
 
 PLATFORM = "Bluesky"
 MAX_GRAPHEMES = 300
+MAX_TEXT_BYTES = 3000  # app.bsky.feed.post text: the lexicon's maxLength counts UTF-8 bytes too
+MAX_IMAGES = 4
+MAX_IMAGE_BYTES = 1_000_000  # app.bsky.embed.images#image: blob maxSize
 COLLECTION = "app.bsky.feed.post"
 TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 URL_PATTERN = re.compile(r"https?://[^\s<>\"]+")
@@ -81,6 +97,16 @@ def link_facets(text: str) -> list[dict]:
     return facets
 
 
+def _parse_uri(post_id: str) -> tuple[str, str, str]:
+    """(repo, collection, rkey) of an at:// URI; a bare rkey gives ("", "", rkey)."""
+    if not post_id.startswith("at://"):
+        return "", "", post_id
+    parts = post_id.removeprefix("at://").split("/")
+    if len(parts) != 3 or not all(parts):
+        raise AdapterError(f"Not a Bluesky post URI: {post_id!r}.", permanent=True)
+    return parts[0], parts[1], parts[2]
+
+
 def _answer(response) -> dict:
     try:
         answer = response.json()
@@ -104,6 +130,19 @@ class BlueskyAdapter(Adapter):
     kind = "bluesky"
     # A resend reuses the record key, and the adapter looks the record up before it sends again.
     deduplicates = True
+
+    settings_fields = (
+        ConfigField("pds", "The account's PDS (server), e.g. https://bsky.social (the default)."),
+        ConfigField("langs", 'Languages of the posts, a list of codes, e.g. ["en"].'),
+    )
+    credential_fields = (
+        ConfigField("identifier", "The account's handle or e-mail, e.g. brand.bsky.social.", required=True),
+        ConfigField(
+            "password",
+            "An app password (not the account password): Settings > Privacy and security > App passwords.",
+            required=True,
+        ),
+    )
 
     @property
     def pds(self) -> str:
@@ -159,11 +198,12 @@ class BlueskyAdapter(Adapter):
         session = self.channel.credentials.get("session") or {}
         return session if session.get("accessJwt") else self._create_session()
 
-    def _authed(self, method: str, xrpc: str, **kwargs):
+    def _authed(self, method: str, xrpc: str, *, headers: dict | None = None, **kwargs):
         """An authenticated call; an expired access token is refreshed once, a rejected one replaced once."""
         session = self._session()
+        extra = headers or {}
         for attempt in range(2):
-            headers = {"Authorization": f"Bearer {session['accessJwt']}"}
+            headers = {**extra, "Authorization": f"Bearer {session['accessJwt']}"}
             response = send(method, self._url(xrpc), platform=PLATFORM, headers=headers, **kwargs)
             if attempt == 0 and response.status_code in (400, 401):
                 error = _answer(response).get("error", "")
@@ -188,7 +228,38 @@ class BlueskyAdapter(Adapter):
         count = grapheme_count(post.text)
         if count > MAX_GRAPHEMES:
             problems.append(f"Bluesky posts are at most {MAX_GRAPHEMES} characters; this one has {count}.")
+        size = len(post.text.encode("utf-8"))
+        if size > MAX_TEXT_BYTES:
+            problems.append(
+                f"Bluesky posts are at most {MAX_TEXT_BYTES:,} bytes of text (an emoji takes up to 25); "
+                f"this one has {size:,}."
+            )
+        # Bluesky documents no limit on alt text, so none is checked; too-big images are re-encoded when sent.
+        problems += image_count_problems(post, maximum=MAX_IMAGES, platform=PLATFORM)
         return problems
+
+    def _upload(self, image) -> dict:
+        """Upload one image as a blob; the app.bsky.embed.images#image that refers to it."""
+        upload = fit_image(image, max_bytes=MAX_IMAGE_BYTES, platform=PLATFORM)
+        _, response = self._authed(
+            "POST", "com.atproto.repo.uploadBlob", content=upload.data, headers={"Content-Type": upload.content_type}
+        )
+        if response.status_code >= 400:
+            raise _error(response)
+        blob = _answer(response).get("blob")
+        if not isinstance(blob, dict) or not (blob.get("ref") or {}).get("$link"):
+            raise AdapterError(f"Bluesky answered {response.status_code} to an image upload without a blob.")
+        embedded = {"alt": upload.alt_text, "image": blob}
+        if upload.width and upload.height:
+            embedded["aspectRatio"] = {"width": upload.width, "height": upload.height}
+        return embedded
+
+    def _images_embed(self, post: Post) -> dict | None:
+        if not post.images:
+            return None
+        with uploading_media(PLATFORM):
+            images = [self._upload(image) for image in post.images]
+        return {"$type": "app.bsky.embed.images", "images": images}
 
     def _result(self, session: dict, uri: str) -> PublishResult:
         rkey = uri.rsplit("/", 1)[-1]
@@ -215,6 +286,8 @@ class BlueskyAdapter(Adapter):
             session, uri = self._lookup(rkey)
             if uri:
                 return self._result(session, uri)
+        # Uploads before the record: a failed upload leaves no post, so the retry cannot double-post.
+        embed = self._images_embed(post)
         session = self._session()
         record = {
             "$type": COLLECTION,
@@ -226,6 +299,8 @@ class BlueskyAdapter(Adapter):
             record["facets"] = facets
         if self.channel.settings.get("langs"):
             record["langs"] = list(self.channel.settings["langs"])
+        if embed:
+            record["embed"] = embed
         session, response = self._authed(
             "POST",
             "com.atproto.repo.createRecord",
@@ -240,6 +315,27 @@ class BlueskyAdapter(Adapter):
             if uri:
                 return self._result(session, uri)
         raise error
+
+    def fetch(self, post_id: str) -> PostStatus:
+        """Read the record back with getRecord: there (live, with its web URL) or RecordNotFound (deleted)."""
+        session = self._session()
+        repo, collection, rkey = _parse_uri(post_id)
+        repo = repo or session.get("did", "")
+        session, response = self._authed(
+            "GET",
+            "com.atproto.repo.getRecord",
+            params={"repo": repo, "collection": collection or COLLECTION, "rkey": rkey},
+        )
+        if response.status_code == 200:
+            handle = (session.get("handle") if session.get("did") == repo else "") or repo
+            url = f"https://bsky.app/profile/{handle}/post/{rkey}"
+            return PostStatus(live=True, url=url, detail="Live on Bluesky.")
+        answer = _answer(response)
+        if response.status_code == 400 and (
+            answer.get("error") == "RecordNotFound" or "Could not locate record" in str(answer.get("message", ""))
+        ):
+            return PostStatus(live=False, detail="Deleted on Bluesky.")
+        raise _error(response)
 
     def test_connection(self) -> str:
         session, response = self._authed("GET", "com.atproto.server.getSession")

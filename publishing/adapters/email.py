@@ -7,9 +7,22 @@ Credentials: {"password": "..."}.
 Every message has a stable `Message-ID` per publication and recipient, so a resent copy is recognisable as
 the same message. SMTP replies: 4xx transient (retry later), 5xx permanent. Recipients are sent one by one;
 an error message lists who already has the newsletter (`[delivered: ...]`), and a later attempt of the same
-publication skips them, so a retry after a temporary error never mails anyone twice. A connection lost
+publication skips them, so a retry after a temporary error never mails anyone twice. The marker comes first
+in the message (the log keeps 2,000 characters: a long list of refused recipients must not cut it off), and
+a marker cut off by that limit still counts for the addresses it holds whole. A connection lost
 after the message body was sent is ambiguous (the server may have taken it): plain SMTP does not
 deduplicate, so that recipient is not resent automatically (`deduplicates = False`).
+
+Images: a draft with images is sent as multipart/alternative: the plain-text part exactly as without images,
+and an HTML part (the draft's Markdown rendered and sanitised, then each image as
+`<img src="cid:..." alt="...">`) that is multipart/related with the images as inline parts, each with a
+Content-ID derived from its SHA-256 (the same on every attempt). Nothing is fetched from outside, so mail
+clients show the pictures without "load remote images". A server's message size limit is its own: set
+"max_image_bytes" in the settings to have larger images re-encoded. A draft without images is sent as
+plain text only, as before.
+
+No read-back (`can_fetch` is False): SMTP hands a message on and forgets it; there is no way to ask a
+recipient's mailbox whether the newsletter is still there.
 """
 
 import contextlib
@@ -19,15 +32,18 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 from email.utils import formatdate
+from html import escape
 
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from publishing.adapters.base import Adapter, AdapterError, Post, PublishResult
+from drafts.rendering import render_markdown
+from publishing.adapters.base import Adapter, AdapterError, ConfigField, Post, PublishResult
+from publishing.adapters.images import ImageUpload, fit_image
 
 SECURITY = {"starttls", "ssl", "none"}
-DELIVERED = re.compile(r"\[delivered: ([^\]]*)\]")
+DELIVERED = re.compile(r"\[delivered: ([^\]]*)(\]?)")
 
 
 def message_id(idempotency_key: str, recipient: str, domain: str) -> str:
@@ -48,6 +64,20 @@ def _reply(exc: smtplib.SMTPResponseException) -> str:
 class EmailAdapter(Adapter):
     kind = "email"
     deduplicates = False
+    settings_fields = (
+        ConfigField(
+            "host", "The SMTP server, e.g. smtp.example.com (your mail provider's SMTP settings).", required=True
+        ),
+        ConfigField(
+            "recipients", 'Who gets the newsletter, e.g. ["ann@example.com", "list@example.com"].', required=True
+        ),
+        ConfigField("port", "The SMTP port, e.g. 587 (default: 587 for starttls, 465 for ssl, 25 for none)."),
+        ConfigField("security", "starttls (the default), ssl or none."),
+        ConfigField("user", "The SMTP login, e.g. news@example.com; leave out for a server without AUTH."),
+        ConfigField("from", "The sender address, e.g. news@example.com (default: the site's DEFAULT_FROM_EMAIL)."),
+        ConfigField("max_image_bytes", "Re-encode larger images to keep messages small, e.g. 1000000."),
+    )
+    credential_fields = (ConfigField("password", "The SMTP password of `user` (an app password where there is one)."),)
 
     platform = "The SMTP server"
 
@@ -116,7 +146,34 @@ class EmailAdapter(Adapter):
             raise AdapterError(f"Could not reach the SMTP server {host}: {exc}") from exc
         return smtp
 
-    def _message(self, post: Post, recipient: str) -> EmailMessage:
+    def _inline_images(self, post: Post) -> list[tuple[str, ImageUpload]]:
+        """Each image with its Content-ID (without the angle brackets), read once for all recipients."""
+        domain = self.sender.rpartition("@")[2] or "cocreate.invalid"
+        limit = self.options.get("max_image_bytes")
+        images = []
+        for number, image in enumerate(post.images, start=1):
+            if limit:
+                upload = fit_image(image, max_bytes=int(limit), platform=self.platform)
+            else:
+                upload = ImageUpload(
+                    image.read(), image.content_type, image.filename, image.alt_text, image.width, image.height
+                )
+            images.append((f"image{number}.{image.sha256[:16]}@{domain}", upload))
+        return images
+
+    def _html(self, post: Post, images: list[tuple[str, ImageUpload]]) -> str:
+        pictures = "".join(
+            f'<p><img src="cid:{cid}" alt="{escape(upload.alt_text)}" width="{upload.width}" '
+            f'height="{upload.height}"></p>\n'
+            for cid, upload in images
+        )
+        title = escape(post.title)
+        return (
+            f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{title}</title></head>\n'
+            f"<body>\n{render_markdown(post.text)}\n{pictures}</body></html>\n"
+        )
+
+    def _message(self, post: Post, recipient: str, images: list[tuple[str, ImageUpload]] | None = None) -> EmailMessage:
         message = EmailMessage()
         message["Subject"] = post.title
         message["From"] = self.sender
@@ -126,6 +183,14 @@ class EmailAdapter(Adapter):
         message["Message-ID"] = message_id(post.idempotency_key, recipient, domain)
         message["X-Cocreate-Draft"] = str(post.draft_id)
         message.set_content(post.text)
+        if images:
+            message.add_alternative(self._html(post, images), subtype="html")
+            html = message.get_body(("html",))
+            for cid, upload in images:
+                maintype, _, subtype = upload.content_type.partition("/")
+                html.add_related(
+                    upload.data, maintype, subtype, cid=f"<{cid}>", filename=upload.filename, disposition="inline"
+                )
         return message
 
     def _send_one(self, smtp: smtplib.SMTP, message: EmailMessage, recipient: str) -> None:
@@ -142,7 +207,8 @@ class EmailAdapter(Adapter):
         except (OSError, smtplib.SMTPServerDisconnected) as exc:
             raise AdapterError(f"The SMTP server dropped the connection: {exc}") from exc
         try:
-            code, reply = smtp.data(message.as_bytes())
+            # CRLF line ends, as SMTP requires (smtplib passes bytes through as they are; servers refuse bare LF).
+            code, reply = smtp.data(message.as_bytes(policy=message.policy.clone(linesep="\r\n")))
         except smtplib.SMTPDataError as exc:
             raise _classify(exc.smtp_code, _reply(exc), f"The message to {recipient} was refused") from exc
         except (OSError, smtplib.SMTPServerDisconnected) as exc:
@@ -162,26 +228,28 @@ class EmailAdapter(Adapter):
         messages = PublicationAttempt.objects.filter(publication__idempotency_key=post.idempotency_key).values_list(
             "message", flat=True
         )
-        return {
-            address.strip().lower()
-            for message in messages
-            for match in DELIVERED.findall(message)
-            for address in match.split(",")
-            if address.strip()
-        }
+        done = set()
+        for message in messages:
+            for listed, closed in DELIVERED.findall(message):
+                addresses = listed.split(",")
+                if not closed:  # cut off by the log's length limit: the last address may be partial
+                    addresses = addresses[:-1]
+                done.update(address.strip().lower() for address in addresses if address.strip())
+        return done
 
     def publish(self, post: Post) -> PublishResult:
         done = self._delivered_before(post)
         delivered = [r for r in self.recipients if r.strip().lower() in done]
         pending = [r for r in self.recipients if r.strip().lower() not in done]
         errors: list[AdapterError] = []
+        images = self._inline_images(post) if pending else []
         smtp = None
         try:
             for recipient in pending:
                 if smtp is None:
                     smtp = self._connect()
                 try:
-                    self._send_one(smtp, self._message(post, recipient), recipient)
+                    self._send_one(smtp, self._message(post, recipient, images), recipient)
                 except AdapterError as error:
                     errors.append(error)
                     if error.ambiguous or (not error.permanent and error.status_code is None):
@@ -197,8 +265,8 @@ class EmailAdapter(Adapter):
         if errors:
             first = next((e for e in errors if e.permanent), errors[0])
             message = "; ".join(e.message for e in errors)
-            if delivered:
-                message += f" [delivered: {', '.join(delivered)}]"
+            if delivered:  # first: the log keeps the message's first 2,000 characters
+                message = f"[delivered: {', '.join(delivered)}] {message}"
             raise AdapterError(
                 message,
                 permanent=any(e.permanent for e in errors),

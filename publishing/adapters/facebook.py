@@ -14,19 +14,48 @@ No idempotency key: the adapter does not deduplicate (a timed-out post is not re
 duplicate on a publication's first attempt is a permanent failure (the text is someone else's post); on a
 later attempt it is taken to be our own earlier request that went through, so the publication counts as
 published and the post is looked up in the page's feed to record its id.
+
+Images: one path for one image or many. Each image is first uploaded as an unpublished photo,
+`POST /{page-id}/photos` (multipart `source`, `published=false`, the alt text as `alt_text_custom`,
+*unverified* at upload time), re-encoded to fit Facebook's 4 MB per photo; then the post is made on
+`/{page-id}/feed` with `message` and `attached_media[i]={"media_fbid": id}`. (A single image could go
+straight to /photos with a `caption`, but that makes a different kind of post, with its own id and error
+paths; one path keeps a post with one image like a post with three.) Uploads come before the post, so a
+failed or timed-out upload never leaves a post: it is retried like any temporary error (a refused token,
+code 190, is permanent), and the unpublished photos of an attempt that did not post stay invisible. The
+channel's `link` setting is sent only with posts without images (Facebook shows either a link card or
+photos).
+
+Read-back (`fetch`): `GET /{post-id}?fields=permalink_url,is_published` with the page token. 200 is live
+with its `permalink_url` (a post made unpublished on the page, `is_published: false`, is not); error code 100
+with subcode 33 ("object does not exist, cannot be loaded due to missing permissions") or a 404 means the post
+is gone (deleted, or removed by Facebook). Other errors are classified as for a post (190 permanent, rate
+limits temporary).
 """
 
 import json
 
-from publishing.adapters.base import Adapter, AdapterError, Post, PublishResult, is_resend, send
+from publishing.adapters.base import (
+    Adapter,
+    AdapterError,
+    ConfigField,
+    Post,
+    PostStatus,
+    PublishResult,
+    is_resend,
+    send,
+)
+from publishing.adapters.images import fit_image, uploading_media
 
 PLATFORM = "Facebook"
 DEFAULT_VERSION = "v21.0"
 MAX_CHARACTERS = 63206
+MAX_PHOTO_BYTES = 4 * 1024 * 1024
 AUTH_CODES = {102, 190}
 RATE_LIMIT_CODES = {4, 17, 32, 613, *range(80000, 80015)}
 TRANSIENT_CODES = {1, 2}
 DUPLICATE_CODE = 506
+MISSING_OBJECT = (100, 33)  # code 100, subcode 33: the object does not exist (or cannot be loaded)
 
 
 def business_use_case_wait(headers) -> float | None:
@@ -74,6 +103,24 @@ def graph_error(response) -> AdapterError:
 class FacebookAdapter(Adapter):
     kind = "facebook"
     deduplicates = False
+    settings_fields = (
+        ConfigField(
+            "page_id",
+            "The page's numeric id, e.g. 1029384756 (the page's About > Page transparency, or GET /me/accounts).",
+            required=True,
+        ),
+        ConfigField("version", f"Graph API version, e.g. {DEFAULT_VERSION} (the default)."),
+        ConfigField("link", "A link attached to posts without images, e.g. https://example.com/launch."),
+        ConfigField("api", "The Graph API address; only for testing (default https://graph.facebook.com)."),
+    )
+    credential_fields = (
+        ConfigField(
+            "page_access_token",
+            "A Page access token with pages_manage_posts and pages_read_engagement (from GET /me/accounts "
+            "with a long-lived user token; it then does not expire).",
+            required=True,
+        ),
+    )
 
     @property
     def base(self) -> str:
@@ -117,9 +164,36 @@ class FacebookAdapter(Adapter):
     def _result(self, post_id: str) -> PublishResult:
         return PublishResult(post_id=post_id, url=f"https://www.facebook.com/{post_id}" if post_id else "")
 
+    def _upload(self, image) -> str:
+        """One unpublished photo on the page, for a post to attach: its id."""
+        upload = fit_image(image, max_bytes=MAX_PHOTO_BYTES, platform=PLATFORM)
+        data = {"published": "false", "access_token": self._token()}
+        if upload.alt_text:
+            data["alt_text_custom"] = upload.alt_text
+        response = send(
+            "POST",
+            f"{self.base}/{self.page_id}/photos",
+            platform=PLATFORM,
+            data=data,
+            files={"source": (upload.filename, upload.data, upload.content_type)},
+        )
+        if response.status_code >= 400:
+            raise graph_error(response)
+        photo_id = str(_answer(response).get("id", ""))
+        if not photo_id:
+            raise AdapterError(f"Facebook answered {response.status_code} to a photo upload without its id.")
+        return photo_id
+
+    def _upload_images(self, post: Post) -> list[str]:
+        with uploading_media(PLATFORM):
+            return [self._upload(image) for image in post.images]
+
     def publish(self, post: Post) -> PublishResult:
+        photo_ids = self._upload_images(post)  # before the post: a failed upload leaves no post behind
         data = {"message": post.text, "access_token": self._token()}
-        if self.channel.settings.get("link"):
+        for number, photo_id in enumerate(photo_ids):
+            data[f"attached_media[{number}]"] = json.dumps({"media_fbid": photo_id})
+        if self.channel.settings.get("link") and not photo_ids:
             data["link"] = self.channel.settings["link"]
         response = send("POST", f"{self.base}/{self.page_id}/feed", platform=PLATFORM, data=data)
         if response.status_code < 400:
@@ -136,6 +210,25 @@ class FacebookAdapter(Adapter):
             mine = [entry for entry in feed if entry.get("message") == post.text]
             return self._result(str(mine[0].get("id", "")) if mine else "")
         raise error
+
+    def fetch(self, post_id: str) -> PostStatus:
+        response = send(
+            "GET",
+            f"{self.base}/{post_id}",
+            platform=PLATFORM,
+            params={"fields": "permalink_url,is_published"},
+            headers={"Authorization": f"OAuth {self._token()}"},
+        )
+        error = _answer(response).get("error") or {}
+        if response.status_code == 404 or (error.get("code"), error.get("error_subcode")) == MISSING_OBJECT:
+            return PostStatus(live=False, detail="Deleted from the Facebook page (or removed by Facebook).")
+        if response.status_code >= 400:
+            raise graph_error(response)
+        answer = _answer(response)
+        url = str(answer.get("permalink_url", ""))
+        if answer.get("is_published") is False:
+            return PostStatus(live=False, url=url, detail="Unpublished on the Facebook page.")
+        return PostStatus(live=True, url=url, detail="Live on Facebook.")
 
     def test_connection(self) -> str:
         page = self._get(self.page_id, fields="id,name")

@@ -7,11 +7,30 @@ Errors come back as plain text: 400 `invalid_payload` / `no_text`, 403 `action_p
 
 Slack has no idempotency key and no way to look a message up from a webhook, so a post whose answer was
 lost (timeout) is never sent again: `deduplicates = False`.
+
+Images are not sent to Slack. An incoming webhook cannot upload files (that needs a bot token and
+`files.uploadV2`), and an image block only shows a picture from a public URL, while a draft's images are
+private. So a draft with images goes to Slack as its text alone; `validate` does not refuse it (the other
+channels of the board still carry the images). Tell teams that want the pictures in Slack to post them by
+hand, or to use a Discord or e-mail channel, which do carry them.
+
+No read-back (`can_fetch` is False): an incoming webhook answers only `ok`, with no message timestamp or
+channel id, and reading a message (conversations.history) needs a bot token the channel does not have. So
+a Slack publication has no post id to look up and "check on the platform" says it cannot.
 """
 
 from urllib.parse import urlsplit
 
-from publishing.adapters.base import Adapter, AdapterError, Post, PublishResult, call, error_from_response, send
+from publishing.adapters.base import (
+    Adapter,
+    AdapterError,
+    ConfigField,
+    Post,
+    PublishResult,
+    call,
+    error_from_response,
+    send,
+)
 
 # Slack truncates longer messages; refuse them instead of posting half a message.
 MAX_TEXT = 40_000
@@ -20,6 +39,14 @@ MAX_TEXT = 40_000
 class SlackAdapter(Adapter):
     kind = "slack"
     deduplicates = False
+    credential_fields = (
+        ConfigField(
+            "url",
+            "The incoming webhook URL, https://hooks.slack.com/services/T…/B…/… (your Slack app > Incoming "
+            "Webhooks > Add New Webhook to Workspace). Anyone holding it can post: keep it secret.",
+            required=True,
+        ),
+    )
 
     platform = "Slack"
 

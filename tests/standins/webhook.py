@@ -2,9 +2,12 @@
 
 It checks the HMAC signature, remembers Idempotency-Keys (a repeated key gets the first answer and posts
 nothing new), counts what it really posted, and plays a script of faults: an HTTP status (with
-Retry-After), or a reply slower than the client's timeout.
+Retry-After), or a reply slower than the client's timeout. A post's `images` must decode to the bytes their
+`size` and `sha256` describe (else 400), as a careful receiver checks.
 """
 
+import base64
+import binascii
 import hashlib
 import hmac
 import json
@@ -61,7 +64,20 @@ class WebhookStandIn(StandInServer):
             key = headers.get("Idempotency-Key", "")
             if key not in self._answers:
                 post = json.loads(body)
+                if not self._images_intact(post):
+                    return 400, {"error": "an image does not match its size and sha256"}, Fault(status=400)
                 self.posts.append(post)
                 number = len(self.posts)
                 self._answers[key] = {"id": f"post-{number}", "url": f"https://receiver.example/posts/{number}"}
             return 200, self._answers[key], fault
+
+    @staticmethod
+    def _images_intact(post: dict) -> bool:
+        for image in post.get("images", []):
+            try:
+                data = base64.b64decode(image["data_base64"], validate=True)
+            except (KeyError, TypeError, binascii.Error):
+                return False
+            if len(data) != image.get("size") or hashlib.sha256(data).hexdigest() != image.get("sha256"):
+                return False
+        return True
