@@ -33,6 +33,7 @@ lint: install
 	@mkdir -p "$(COCREATE_VAR_DIR)"
 	$(BIN)/ruff check .
 	DJANGO_SETTINGS_MODULE=cocreate.settings_test $(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=cocreate.settings_test $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

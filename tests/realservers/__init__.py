@@ -1,0 +1,1 @@
+"""Real third-party servers that tests start privately (one module per platform), not stand-ins."""
