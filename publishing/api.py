@@ -65,10 +65,36 @@ class PublicationFilter(django_filters.FilterSet):
 
 
 class PublicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """The publication log for the boards you review or manage. Retry a failed draft with its retry transition."""
+    """The publication log for the boards you review or manage.
+
+    Managers can `retry` a failed publication (its draft's retry transition: only the failed channels are sent
+    again) and `check` a published one (the post is read back from its platform: is it still there?)."""
 
     serializer_class = PublicationSerializer
     filterset_class = PublicationFilter
 
     def get_queryset(self):
         return selectors.publications_for_user(self.request.user)
+
+    def get_object(self):
+        try:
+            pk = int(self.kwargs["pk"])
+        except ValueError:
+            raise Http404("No such publication.") from None
+        return selectors.publication_get_for_user(self.request.user, pk)
+
+    @extend_schema(request=None, responses={200: PublicationSerializer})
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        """Send the draft's failed channels again now (the draft's retry transition; managers)."""
+        publication = self.get_object()
+        services.publication_retry(publication_id=publication.pk, actor=request.user)
+        publication = selectors.publication_get_for_user(request.user, publication.pk)
+        return Response(PublicationSerializer(publication, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=None, responses={200: PublicationSerializer})
+    @action(detail=True, methods=["post"])
+    def check(self, request, pk=None):
+        """Read the published post back from its platform: `live`, `checked_at`, `check_detail` (managers)."""
+        publication = services.publication_check(publication_id=self.get_object().pk, actor=request.user)
+        return Response(PublicationSerializer(publication, context=self.get_serializer_context()).data)

@@ -83,6 +83,9 @@ class Publication(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     preflight_at = models.DateTimeField(null=True, blank=True, help_text="When the pre-flight check ran.")
     preflight_problem = models.TextField(blank=True, help_text="What the pre-flight check found, if anything.")
+    checked_at = models.DateTimeField(null=True, blank=True, help_text="When the post was last read back.")
+    live = models.BooleanField(null=True, blank=True, help_text="Whether the platform still has the post.")
+    check_detail = models.CharField(max_length=300, blank=True, help_text="What the platform said.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -35,3 +35,11 @@ def publications_for_user(user) -> QuerySet[Publication]:
         .select_related("draft", "channel", "draft__board")
         .order_by("-due_at", "-id")
     )
+
+
+def publication_get_for_user(user, pk: int) -> Publication:
+    """One publication of the log: 404 for anyone who may not see the board's log."""
+    publication = publications_for_user(user).filter(pk=pk).first()
+    if publication is None:
+        raise Http404("No such publication.")
+    return publication

@@ -71,5 +71,8 @@ class PublicationSerializer(serializers.ModelSerializer):
             "platform_post_id",
             "platform_url",
             "published_at",
+            "checked_at",
+            "live",
+            "check_detail",
             "updated_at",
         ]

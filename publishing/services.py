@@ -17,10 +17,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from cocreate.errors import Conflict
 from contributors.selectors import board_members
 from drafts.models import Draft, DraftState
 from drafts.services import draft_transition
 from publishing.adapters import AdapterError, NoAdapter, Post, adapter_for
+from publishing.adapters.base import PostImage
 from publishing.models import Channel, Publication, PublicationAttempt, PublicationState
 
 logger = logging.getLogger(__name__)
@@ -173,6 +175,18 @@ def post_for_channel(draft: Draft, channel: Channel, *, idempotency_key: str) ->
         tags=list(draft.tags),
         idempotency_key=idempotency_key,
         board=draft.board.name,
+        images=tuple(
+            PostImage(
+                name=image.file.name,
+                content_type=image.content_type,
+                alt_text=image.alt_text,
+                width=image.width,
+                height=image.height,
+                size=image.size,
+                sha256=image.sha256,
+            )
+            for image in draft.images.all()
+        ),
     )
 
 
@@ -296,8 +310,32 @@ def channel_create(
     channel = Channel(board=board, kind=kind, name=(name or "").strip(), settings=settings or {}, is_active=is_active)
     channel.credentials = credentials or {}
     channel.full_clean()
+    _require_config(channel, settings or {}, credentials or {})
     channel.save()
     return channel
+
+
+def _require_config(channel: Channel, settings: dict, credentials: dict) -> None:
+    """400 naming every required setting or credential the channel's kind needs and did not get."""
+    try:
+        adapter = adapter_for(channel)
+    except NoAdapter:
+        return  # full_clean() already refused an unknown kind
+    errors = {}
+    missing = [
+        field.name for field in adapter.settings_fields if field.required and settings.get(field.name) in (None, "")
+    ]
+    if missing:
+        errors["settings"] = [f"{channel.get_kind_display()} needs these settings: {', '.join(missing)}."]
+    missing = [
+        field.name
+        for field in adapter.credential_fields
+        if field.required and credentials.get(field.name) in (None, "")
+    ]
+    if missing:
+        errors["credentials"] = [f"{channel.get_kind_display()} needs these credentials: {', '.join(missing)}."]
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -323,8 +361,54 @@ def channel_update(
     if is_active is not None:
         channel.is_active = is_active
     channel.full_clean()
+    _require_config(channel, channel.settings, channel.credentials)
     channel.save()
     return channel
+
+
+# --- Acting on one publication from the log -----------------------------------------------------------
+
+
+def publication_retry(*, publication_id: int, actor) -> Draft:
+    """The log's retry button: the draft's failed -> scheduled transition (permission-checked and audited
+    there), which sends only the failed channels again, now."""
+    from publishing.selectors import publication_get_for_user
+
+    publication = publication_get_for_user(actor, publication_id)
+    if publication.state != PublicationState.FAILED:
+        raise Conflict(f"Only a failed publication can be retried; this one is {publication.get_state_display()}.")
+    return draft_transition(draft_id=publication.draft_id, name="retry", actor=actor)
+
+
+def publication_check(*, publication_id: int, actor) -> Publication:
+    """Read a published post back from its platform: is it still there, and where? Managers only (it uses
+    the channel's credentials). The answer is stored on the publication; a platform that cannot be reached
+    changes nothing and says so (409)."""
+    from publishing.selectors import publication_get_for_user, require_manager
+
+    publication = publication_get_for_user(actor, publication_id)
+    require_manager(actor, publication.draft.board)
+    if publication.state != PublicationState.PUBLISHED or not publication.platform_post_id:
+        raise Conflict("Only a published post can be checked on its platform.")
+    try:
+        adapter = adapter_for(publication.channel)
+    except NoAdapter as problem:
+        raise Conflict(str(problem)) from None
+    if not adapter.can_fetch():
+        raise Conflict(f"{publication.channel.get_kind_display()} does not let us read a post back.")
+    try:
+        status = adapter.fetch(publication.platform_post_id)
+    except AdapterError as problem:
+        raise Conflict(f"Could not check the post: {problem.message}") from None
+    publication.checked_at = timezone.now()
+    publication.live = status.live
+    publication.check_detail = (status.detail or ("The post is live." if status.live else "The post is gone."))[:300]
+    fields = ["checked_at", "live", "check_detail", "updated_at"]
+    if status.url and status.url != publication.platform_url:
+        publication.platform_url = status.url[:500]
+        fields.append("platform_url")
+    publication.save(update_fields=fields)
+    return publication
 
 
 def channel_test(*, channel: Channel, actor) -> tuple[bool, str]:

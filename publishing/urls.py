@@ -7,4 +7,6 @@ urlpatterns = [
     path("boards/<slug:slug>/publications/", views.board_publications, name="board-publications"),
     path("channels/<int:channel_id>/", views.channel_edit, name="channel-edit"),
     path("channels/<int:channel_id>/test/", views.channel_test, name="channel-test"),
+    path("publications/<int:publication_id>/retry/", views.publication_retry, name="publication-retry"),
+    path("publications/<int:publication_id>/check/", views.publication_check, name="publication-check"),
 ]

@@ -9,9 +9,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cocreate.views import ServiceRefused, report_service_errors
 from contributors.permissions import has_board_perm
-from contributors.roles import REVIEW
+from contributors.roles import MANAGE, REVIEW
 from contributors.selectors import board_get_for_user
 from publishing import selectors, services
+from publishing.adapters import kind_reference
 from publishing.forms import ChannelForm, PublicationFilter
 from publishing.models import Channel
 
@@ -34,9 +35,8 @@ def board_channels(request, slug: str):
             except ServiceRefused as refused:
                 status = refused.status
     channels = Channel.objects.filter(board=board).order_by("name")
-    return render(
-        request, "publishing/board_channels.html", {"board": board, "channels": channels, "form": form}, status=status
-    )
+    context = {"board": board, "channels": channels, "form": form, "kinds": kind_reference()}
+    return render(request, "publishing/board_channels.html", context, status=status)
 
 
 @login_required
@@ -67,7 +67,13 @@ def channel_edit(request, channel_id: int):
     return render(
         request,
         "publishing/channel_edit.html",
-        {"board": channel.board, "channel": channel, "form": form},
+        {
+            "board": channel.board,
+            "channel": channel,
+            "form": form,
+            "kinds": kind_reference(),
+            "open_kind": channel.kind,
+        },
         status=status,
     )
 
@@ -84,6 +90,10 @@ def channel_test(request, channel_id: int):
 @login_required
 def board_publications(request, slug: str):
     board = board_get_for_user(request.user, slug=slug)
+    return _publication_log(request, board)
+
+
+def _publication_log(request, board, status: int = 200):
     if not has_board_perm(request.user, board, REVIEW):
         raise PermissionDenied("The publication log is for the board's reviewers and managers.")
     filters = PublicationFilter(request.GET or None)
@@ -94,5 +104,47 @@ def board_publications(request, slug: str):
         if filters.cleaned_data["channel"]:
             publications = publications.filter(channel_id=filters.cleaned_data["channel"])
     page = Paginator(publications, 50).get_page(request.GET.get("page"))
-    context = {"board": board, "page": page, "filters": filters, "channels": Channel.objects.filter(board=board)}
-    return render(request, "publishing/board_publications.html", context, status=200 if not filters.errors else 400)
+    context = {
+        "board": board,
+        "page": page,
+        "filters": filters,
+        "channels": Channel.objects.filter(board=board),
+        "can_manage": has_board_perm(request.user, board, MANAGE),
+    }
+    if filters.errors:
+        status = 400
+    return render(request, "publishing/board_publications.html", context, status=status)
+
+
+@login_required
+@require_POST
+def publication_retry(request, publication_id: int):
+    return _act_on_publication(
+        request, publication_id, services.publication_retry, "Sending the failed channels again."
+    )
+
+
+@login_required
+@require_POST
+def publication_check(request, publication_id: int):
+    def check(*, publication_id, actor):
+        publication = services.publication_check(publication_id=publication_id, actor=actor)
+        (messages.success if publication.live else messages.warning)(
+            request, f"{publication.channel.name}: {publication.check_detail}"
+        )
+
+    return _act_on_publication(request, publication_id, check, "")
+
+
+def _act_on_publication(request, publication_id: int, action, success: str):
+    """Run a service on one publication, then back to the log (or the log with the refusal and its status)."""
+    publication = selectors.publication_get_for_user(request.user, publication_id)
+    board = publication.draft.board
+    try:
+        with report_service_errors(request):
+            action(publication_id=publication.pk, actor=request.user)
+    except ServiceRefused as refused:
+        return _publication_log(request, board, status=refused.status)
+    if success:
+        messages.success(request, success)
+    return redirect("board-publications", slug=board.slug)

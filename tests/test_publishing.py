@@ -7,11 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from cocreate.errors import Conflict
 from drafts.models import DraftEvent
 from drafts.services import draft_transition
 from publishing import services
 from publishing.models import Channel, Publication, PublicationAttempt
 from publishing.tasks import claim_due_publications
+from tests.adapter_image_helpers import add_image
 from tests.factories import advance
 from tests.standins.webhook import Fault, WebhookStandIn
 
@@ -282,3 +284,85 @@ def test_it_resends_an_interrupted_send_only_where_the_receiver_deduplicates(per
     assert "check on the platform" in Publication.objects.get(channel__name="No dedup").last_error
     draft.refresh_from_db()
     assert draft.state == "scheduled"  # the other channel is still on its way
+
+
+# --- The webhook's images -----------------------------------------------------------------------------------
+
+
+def test_the_webhook_sends_the_images_in_the_signed_body(personas, draft, receiver):
+    import base64
+    import hashlib
+
+    webhook(personas.board, receiver)
+    first = add_image(draft, alt_text="A pink square")
+    second = add_image(draft, alt_text="A blue square", width=32, height=32, color=(0, 0, 200))
+    advance(draft, "scheduled", personas)
+    assert run_due() == ["published"]  # the stand-in checked the signature over the whole body
+    (post,) = receiver.posts
+    images = post["images"]
+    assert [base64.b64decode(i["data_base64"]) for i in images] == [first.data, second.data]
+    assert images[0] == {
+        "filename": first.file.name.rsplit("/", 1)[-1],
+        "content_type": "image/png",
+        "alt_text": "A pink square",
+        "width": 64,
+        "height": 48,
+        "size": len(first.data),
+        "sha256": hashlib.sha256(first.data).hexdigest(),
+        "data_base64": base64.b64encode(first.data).decode(),
+    }
+    assert (images[1]["width"], images[1]["height"], images[1]["alt_text"]) == (32, 32, "A blue square")
+
+
+def test_the_webhook_sends_an_empty_image_list_without_images(scheduled, receiver):
+    assert run_due() == ["published"]
+    assert receiver.posts[0]["images"] == []
+
+
+def test_the_webhook_retries_a_post_with_images_after_a_503_and_posts_once(personas, draft, receiver):
+    webhook(personas.board, receiver)
+    add_image(draft)
+    advance(draft, "scheduled", personas)
+    receiver.script = [Fault(status=503)]
+    assert run_due() == ["pending"]
+    assert receiver.posts == []
+    assert run_due(at=timezone.now() + timedelta(days=2)) == ["published"]
+    assert len(receiver.posts) == 1
+    assert len(receiver.posts[0]["images"]) == 1
+
+
+def test_the_webhook_fails_at_once_when_the_receiver_refuses_the_signature(personas, draft, receiver):
+    channel = webhook(personas.board, receiver)
+    channel.credentials = {"secret": "not-the-receivers-secret"}
+    channel.save()
+    add_image(draft)
+    advance(draft, "scheduled", personas)
+    assert run_due() == ["failed"]
+    assert "401" in Publication.objects.get(draft=draft).last_error
+    assert receiver.posts == []
+
+
+# --- Reading back, and the webhook channel's configuration --------------------------------------------------
+
+
+def test_a_webhook_post_cannot_be_checked_on_the_platform(scheduled, receiver, personas):
+    assert run_due() == ["published"]
+    publication = Publication.objects.get(draft=scheduled)
+    assert publication.platform_post_id == "post-1"
+    with pytest.raises(Conflict) as refused:
+        services.publication_check(publication_id=publication.pk, actor=personas.manager)
+    assert refused.value.message == "Generic webhook does not let us read a post back."
+    publication.refresh_from_db()
+    assert (publication.live, publication.checked_at) == (None, None)
+    assert receiver.requests == 1  # nothing was asked of the receiver
+
+
+def test_a_webhook_channel_needs_its_url_and_signing_secret(personas):
+    with pytest.raises(ValidationError) as refused:
+        services.channel_create(
+            board=personas.board, actor=personas.manager, kind="webhook", name="Hook", settings={}, credentials={}
+        )
+    assert refused.value.message_dict == {
+        "settings": ["Generic webhook needs these settings: url."],
+        "credentials": ["Generic webhook needs these credentials: secret."],
+    }

@@ -115,9 +115,32 @@ def test_it_creates_and_updates_channels_through_the_api(personas, api_client_fo
     assert Channel.objects.get(pk=pk).is_active is False
     assert Channel.objects.get(pk=pk).credentials == {"secret": "x"}
     duplicate = client.post(
-        "/api/channels/", {"board": personas.board.pk, "kind": "webhook", "name": "API hook"}, format="json"
+        "/api/channels/",
+        {
+            "board": personas.board.pk,
+            "kind": "webhook",
+            "name": "API hook",
+            "settings": {"url": "https://e.example/other"},
+            "credentials": {"secret": "y"},
+        },
+        format="json",
     )
     assert duplicate.status_code == 400
+    assert "name" in str(duplicate.json()).lower(), duplicate.json()
+
+
+def test_it_names_the_settings_and_credentials_a_kind_needs(personas, api_client_for, web_client_for):
+    answer = api_client_for("manager").post(
+        "/api/channels/", {"board": personas.board.pk, "kind": "wordpress", "name": "Blog"}, format="json"
+    )
+    assert answer.status_code == 400
+    body = answer.json()
+    assert "url" in str(body["settings"]), body
+    assert "application_password" in str(body["credentials"]), body
+    assert not Channel.objects.filter(name="Blog").exists()
+    page = web_client_for("manager").get(f"/boards/{personas.board.slug}/channels/").content.decode()
+    assert "credentials.application_password" in page
+    assert "settings.board_id" in page
 
 
 def test_it_filters_the_publication_log(personas, channel, draft, web_client_for, api_client_for):

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from contributors.models import Board
 from contributors.services import board_role_grant
-from drafts.models import Draft, DraftComment, DraftEvent
+from drafts.models import Draft, DraftComment, DraftEvent, DraftImage
 from drafts.services import comment_create, draft_transition, draft_update
 from tests.factories import BoardFactory, make_draft, member
 
@@ -128,6 +128,53 @@ def test_it_lists_api_drafts_without_a_board_filter_with_a_fixed_number_of_queri
     large = measure(client, "/api/drafts/?page_size=200")
     assert_same_count(small, large)
     assert large[2].json()["count"] == 100
+
+
+def add_images(drafts: list[Draft], per_draft: int = 2) -> None:
+    """Image rows (the list serializes their fields and URLs; no file is read)."""
+    DraftImage.objects.bulk_create(
+        [
+            DraftImage(
+                draft=draft,
+                file=f"drafts/{draft.pk}/{position}.png",
+                alt_text=f"Picture {position}",
+                position=position,
+                content_type="image/png",
+                size=100,
+                width=10,
+                height=10,
+                sha256="0" * 64,
+            )
+            for draft in drafts
+            for position in range(per_draft)
+        ]
+    )
+
+
+def test_it_lists_api_drafts_with_their_images_with_a_fixed_number_of_queries(personas, drafts):
+    client = logged_in(personas.reviewer)
+    url = "/api/drafts/?page_size=200"
+    add_images(list(Draft.objects.filter(board=personas.board)))
+    small = measure(client, url)
+    drafts.add(95)
+    add_images(list(Draft.objects.filter(board=personas.board, images=None)), per_draft=3)
+    large = measure(client, url)
+    assert_same_count(small, large)
+    results = large[2].json()["results"]
+    assert len(results) == 100
+    assert sum(len(d["images"]) for d in results) == 5 * 2 + 95 * 3
+
+
+def test_it_renders_a_draft_page_with_images_with_a_fixed_number_of_queries(personas):
+    draft = make_draft(personas.board, personas.contributor, title="Pictures")
+    client = logged_in(personas.reviewer)
+    add_images([draft], per_draft=1)
+    small = measure(client, f"/drafts/{draft.pk}/")
+    DraftImage.objects.filter(draft=draft).delete()
+    add_images([draft], per_draft=4)
+    large = measure(client, f"/drafts/{draft.pk}/")
+    assert_same_count(small, large)
+    assert large[2].content.decode().count(f'src="/drafts/{draft.pk}/images/') == 4
 
 
 def add_boards(user, role: str, count: int) -> None:
