@@ -10,6 +10,11 @@ Prints:
   I/O-bound: it should scale with processes, as a team would scale it across machines);
 * lateness: how long after its publish time each post was sent (p50, p99, max), for posts due at spread-out
   times while beat and the workers run. Target: p99 under 2 s.
+
+    .venv/bin/python bench/bench_publishing.py --embedded [--lateness-posts 100]
+
+measures the lateness of the embedded set-up that `make run` uses instead (SQLite, kombu's filesystem broker,
+one worker with two processes as in Procfile.dev), in a throwaway folder.
 """
 
 import argparse
@@ -26,8 +31,16 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cocreate_bench_publishing")
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/7")
+EMBEDDED = "--embedded" in sys.argv
+if EMBEDDED:
+    import tempfile
+
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.pop("REDIS_URL", None)
+    os.environ["COCREATE_VAR_DIR"] = tempfile.mkdtemp(prefix="cocreate-bench-embedded-")
+else:
+    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cocreate_bench_publishing")
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/7")
 os.environ["DJANGO_SETTINGS_MODULE"] = "cocreate.settings"
 os.environ["DEBUG"] = "0"
 os.environ["SECRET_KEY"] = "bench-throwaway-secret-key-not-for-production-0123456789"
@@ -54,7 +67,8 @@ def ensure_database() -> None:
     admin.close()
 
 
-ensure_database()
+if not EMBEDDED:
+    ensure_database()
 import django  # noqa: E402
 
 django.setup()
@@ -95,6 +109,11 @@ class Processes:
                 "worker", "--pool=solo", "--without-gossip", "--without-mingle", f"-n bench-{uuid.uuid4().hex[:6]}@%h"
             )
         time.sleep(4)  # let them connect
+
+    def embedded_worker(self) -> None:
+        """The worker as Procfile.dev starts it for `make run`."""
+        self.start("worker", "--concurrency=2", f"-n bench-{uuid.uuid4().hex[:6]}@%h")
+        time.sleep(6)
 
     def beat(self) -> None:
         self.start("beat", "--schedule", str(self.log_dir / "beat-schedule"))
@@ -189,9 +208,13 @@ def pipeline_rate(processes, receiver, count: int, workers: int, delay: float) -
 
 
 def lateness(processes, receiver, count: int, workers: int, spread: float) -> list[float]:
+    """workers=0: the embedded worker of `make run`."""
     receiver.delay = 0.0
     board, channel, author = reset(receiver.url)
-    processes.workers(workers)
+    if workers:
+        processes.workers(workers)
+    else:
+        processes.embedded_worker()
     processes.beat()
     time.sleep(2)
     start = timezone.now() + timedelta(seconds=3)
@@ -213,7 +236,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--lateness-posts", type=int, default=300)
     parser.add_argument("--lateness-spread", type=float, default=60.0, help="seconds over which posts are due")
+    parser.add_argument("--embedded", action="store_true", help="SQLite + filesystem broker, as `make run`")
     args = parser.parse_args()
+    if args.embedded:
+        return embedded(args)
 
     call_command("migrate", verbosity=0)
     log_dir = Path(os.environ.get("BENCH_LOG_DIR", "/tmp/cocreate-bench-publishing"))
@@ -240,6 +266,24 @@ def main() -> None:
             f"  p50 {percentile(late, 50):.3f} s   p99 {percentile(late, 99):.3f} s   max {max(late):.3f} s   "
             f"target p99 < 2 s: {'MET' if percentile(late, 99) < 2 else 'MISSED'}"
         )
+    finally:
+        processes.stop()
+        receiver.stop()
+
+
+def embedded(args) -> None:
+    call_command("migrate", verbosity=0)
+    log_dir = Path(os.environ["COCREATE_VAR_DIR"])
+    receiver = WebhookStandIn(secret=SECRET)
+    receiver.url = receiver.start()
+    processes = Processes(log_dir)
+    print(
+        f"Embedded: SQLite {connection.Database.sqlite_version}, filesystem broker in {log_dir}, {os.cpu_count()} cores"
+    )
+    try:
+        late = lateness(processes, receiver, args.lateness_posts, 0, args.lateness_spread)
+        print(f"\nlateness (sent - due) of {len(late)} posts due over {args.lateness_spread:.0f} s, make run's worker:")
+        print(f"  p50 {percentile(late, 50):.3f} s   p99 {percentile(late, 99):.3f} s   max {max(late):.3f} s")
     finally:
         processes.stop()
         receiver.stop()

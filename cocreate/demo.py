@@ -4,8 +4,10 @@ Idempotent: users and roles are brought to the wanted state every time; drafts a
 the demo boards are new, so running it twice changes nothing.
 """
 
+import io
 from datetime import timedelta
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +18,7 @@ from contributors.invitations import demo as invitations_demo
 from contributors.models import Board, User
 from contributors.profiles import demo as profiles_demo
 from contributors.services import board_create, board_role_grant
+from drafts.images import draft_image_add
 from drafts.services import comment_create, draft_create, draft_transition, draft_update
 from publishing import demo as publishing_demo
 
@@ -126,6 +129,7 @@ def _create_drafts(boards, users) -> None:
     )
     draft_update(draft_id=draft.pk, actor=users["alice"], version=draft.version, body=draft.body + "3. Shared boards\n")
     comment_create(draft_id=draft.pk, author=users["reviewer"], body="Could we add a customer quote?")
+    draft_image_add(draft_id=draft.pk, actor=users["alice"], upload=_planner_picture(), alt_text=PLANNER_ALT_TEXT)
 
     # A customer story in review, with a comment from the team.
     draft = draft_create(
@@ -137,3 +141,28 @@ def _create_drafts(boards, users) -> None:
     )
     comment_create(draft_id=draft.pk, author=users["manager"], body="Love this! Can you add a photo?")
     draft_transition(draft_id=draft.pk, name="submit", actor=users["bob"])
+
+
+PLANNER_ALT_TEXT = (
+    "The planner's week view: Monday's column holds three colour-coded tasks, and a reminder badge sits on "
+    "the first one."
+)
+
+
+def _planner_picture() -> ContentFile:
+    """A simple drawing of the planner's week view, made here so the demo needs no image files."""
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (1200, 675), (250, 250, 252))
+    draw = ImageDraw.Draw(picture)
+    draw.rectangle((0, 0, 1200, 70), fill=(79, 70, 229))
+    for day in range(5):
+        left = 40 + day * 228
+        draw.rectangle((left, 110, left + 208, 635), outline=(203, 213, 225), width=3)
+    for row, colour in enumerate([(251, 191, 36), (52, 211, 153), (96, 165, 250)]):
+        top = 140 + row * 110
+        draw.rounded_rectangle((58, top, 230, top + 80), radius=12, fill=colour)
+    draw.ellipse((205, 125, 245, 165), fill=(239, 68, 68))
+    out = io.BytesIO()
+    picture.save(out, format="PNG")
+    return ContentFile(out.getvalue(), name="planner-week.png")

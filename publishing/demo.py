@@ -1,12 +1,21 @@
-"""Demo data for publishing: a webhook channel on Launch pointing at the demo receiver, and three posts
-scheduled for the first minutes after the demo starts (one of them fails once and is retried)."""
+"""Demo data for publishing: Launch's channels (a webhook, Mastodon and Bluesky, all stand-ins that
+publishing/demo_receiver.py runs on 127.0.0.1), and three posts scheduled for the first minutes after the
+demo starts (one of them fails once on the webhook and is retried)."""
 
 from datetime import timedelta
 
 from django.utils import timezone
 
 from drafts.services import draft_create, draft_transition
-from publishing.demo_receiver import SECRET, URL
+from publishing.demo_receiver import (
+    BLUESKY_IDENTIFIER,
+    BLUESKY_PASSWORD,
+    BLUESKY_URL,
+    MASTODON_TOKEN,
+    MASTODON_URL,
+    SECRET,
+    URL,
+)
 from publishing.models import Channel
 from publishing.services import channel_create
 
@@ -28,6 +37,22 @@ def load_demo(*, boards, users) -> None:
         name="Demo receiver",
         settings={"url": URL},
         credentials={"secret": SECRET},
+    )
+    channel_create(
+        board=launch,
+        actor=None,
+        kind="mastodon",
+        name="Mastodon (stand-in)",
+        settings={"url": MASTODON_URL},
+        credentials={"token": MASTODON_TOKEN},
+    )
+    channel_create(
+        board=launch,
+        actor=None,
+        kind="bluesky",
+        name="Bluesky (stand-in)",
+        settings={"pds": BLUESKY_URL},
+        credentials={"identifier": BLUESKY_IDENTIFIER, "password": BLUESKY_PASSWORD},
     )
     now = timezone.now()
     for minutes, title, body in POSTS:

@@ -1,14 +1,18 @@
-"""The demo's stand-in for a platform: a webhook receiver on 127.0.0.1 that `make run` starts.
+"""The demo's stand-ins for platforms, on 127.0.0.1, started by `make run`.
 
-It checks each post's signature the way the webhook channel documents it, remembers Idempotency-Keys so a
-resend never posts twice, prints what it receives, and answers 503 to the first attempt of any post whose
-title says "(flaky)", so the demo shows a failure and the automatic retry.
+A webhook receiver (port 8025) checks each post's signature the way the webhook channel documents it,
+remembers Idempotency-Keys so a resend never posts twice, prints what it receives, and answers 503 to the
+first attempt of any post whose title says "(flaky)", so the demo shows a failure and the automatic retry.
+Beside it run the test suite's Mastodon (8026) and Bluesky (8027) stand-ins, which follow those platforms'
+documented APIs, so the demo's posts also go out through the real Mastodon and Bluesky adapters.
 """
 
 import hmac
 import json
 import os
 import sys
+import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from publishing.adapters.webhook import sign
@@ -16,6 +20,11 @@ from publishing.adapters.webhook import sign
 SECRET = "demo-receiver-secret"
 PORT = int(os.environ.get("DEMO_RECEIVER_PORT", 8025))
 URL = f"http://127.0.0.1:{PORT}/hook"
+MASTODON_URL = f"http://127.0.0.1:{PORT + 1}"
+MASTODON_TOKEN = "demo-mastodon-token"
+BLUESKY_URL = f"http://127.0.0.1:{PORT + 2}"
+BLUESKY_IDENTIFIER = "launch.demo.test"
+BLUESKY_PASSWORD = "demo-app-pass-word"
 
 
 class Receiver(BaseHTTPRequestHandler):
@@ -51,11 +60,39 @@ class Receiver(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
+def start_platform_stand_ins() -> list:
+    """The suite's Mastodon and Bluesky stand-ins (tests/standins), on the demo's fixed ports."""
+    from tests.standins.bluesky import BlueskyStandIn
+    from tests.standins.mastodon import MastodonStandIn
+
+    mastodon = MastodonStandIn(token=MASTODON_TOKEN, account="launch")
+    mastodon.start_server(PORT + 1)
+    bluesky = BlueskyStandIn(
+        identifier=BLUESKY_IDENTIFIER, password=BLUESKY_PASSWORD, handle=BLUESKY_IDENTIFIER, did="did:plc:demolaunch"
+    )
+    bluesky.start_server(PORT + 2)
+    print(f"receiver: Mastodon stand-in on {MASTODON_URL}, Bluesky stand-in on {BLUESKY_URL}", flush=True)
+    return [("Mastodon", mastodon), ("Bluesky", bluesky)]
+
+
+def report_new_posts(stand_ins: list, seen: dict) -> None:
+    for name, stand_in in stand_ins:
+        for post in stand_in.posts[seen.get(name, 0) :]:
+            text = post.get("status") or post.get("text") or ""
+            print(f"receiver: {name} got {text[:60]!r}", flush=True)
+        seen[name] = len(stand_in.posts)
+
+
 def main() -> None:
     server = ThreadingHTTPServer(("127.0.0.1", PORT), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"receiver: the demo's webhook receiver listens on {URL}", flush=True)
+    stand_ins = start_platform_stand_ins()
+    seen: dict[str, int] = {}
     try:
-        server.serve_forever()
+        while True:
+            report_new_posts(stand_ins, seen)
+            time.sleep(0.5)
     except KeyboardInterrupt:
         sys.exit(0)
 
