@@ -76,6 +76,9 @@ class Publication(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     idempotency_key = models.UUIDField(default=uuid.uuid4, editable=False)
+    content_sha256 = models.CharField(
+        max_length=64, blank=True, help_text="Fingerprint of the approved content for this channel, when scheduled."
+    )
     platform_post_id = models.CharField(max_length=200, blank=True)
     platform_url = models.URLField(max_length=500, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)

@@ -47,14 +47,16 @@ def publications_schedule(*, draft: Draft, actor=None) -> list[Publication]:
         raise ValidationError({"channels": problems})
     publications = []
     for channel in channels:
+        fingerprint = post_for_channel(draft, channel, idempotency_key="").fingerprint
         publication, created = Publication.objects.get_or_create(
-            draft=draft, channel=channel, defaults={"due_at": draft.publish_at}
+            draft=draft, channel=channel, defaults={"due_at": draft.publish_at, "content_sha256": fingerprint}
         )
         if not created and publication.state != PublicationState.PUBLISHED:
             publication.state = PublicationState.PENDING
             publication.due_at = draft.publish_at
             publication.attempts = 0
             publication.last_error = ""
+            publication.content_sha256 = fingerprint
             publication.save()
         publications.append(publication)
     return publications
@@ -76,9 +78,30 @@ def publications_cancel(*, draft: Draft, actor=None) -> int:
 
 
 def publications_retry_failed(*, draft: Draft, actor=None) -> int:
-    """On retry: only the failed channels go again, at the draft's (new) publish time."""
-    return Publication.objects.filter(draft=draft, state=PublicationState.FAILED).update(
-        state=PublicationState.PENDING, due_at=draft.publish_at, attempts=0, updated_at=timezone.now()
+    """On retry: only the failed channels go again, at the draft's (new) publish time, with the content as
+    it is now (the manager's retry is what approves it, audited on the transition)."""
+    failed = Publication.objects.filter(draft=draft, state=PublicationState.FAILED).select_related("channel")
+    now = timezone.now()
+    for publication in failed:
+        publication.state = PublicationState.PENDING
+        publication.due_at = draft.publish_at
+        publication.attempts = 0
+        publication.content_sha256 = post_for_channel(draft, publication.channel, idempotency_key="").fingerprint
+        publication.updated_at = now
+        publication.save(update_fields=["state", "due_at", "attempts", "content_sha256", "updated_at"])
+    return len(failed)
+
+
+def content_change(publication: Publication, post: Post) -> str:
+    """What to say when the content for this channel is no longer what was scheduled ("" when it is).
+
+    The workflow freezes a draft once submitted, but a channel can be switched to another variant, and rows
+    can be edited outside the app: what goes out must be what was approved, or nothing."""
+    if not publication.content_sha256 or post.fingerprint == publication.content_sha256:
+        return ""
+    return (
+        f"The content for {publication.channel.name} is no longer what was approved and scheduled (the draft, "
+        "its images or the channel's variant changed): check it, then retry to send it as it is now."
     )
 
 
@@ -149,6 +172,9 @@ def publication_publish(*, publication_id: int) -> str:
     adapter = adapter_for(publication.channel)
     post = post_for(publication)
     try:
+        changed = content_change(publication, post)
+        if changed:
+            raise AdapterError(changed, permanent=True)
         problems = adapter.validate(post)
         if problems:
             raise AdapterError(" ".join(problems), permanent=True)
@@ -448,6 +474,9 @@ def publications_preflight(*, now=None) -> int:
             connections[channel.pk] = "" if worked else message
         problems = [connections[channel.pk]] if connections[channel.pk] else []
         problems += _problems(publication.draft, channel)
+        changed = content_change(publication, post_for(publication))
+        if changed:
+            problems.append(changed)
         problem = " ".join(problems)
         claimed = Publication.objects.filter(pk=publication.pk, preflight_at=None).update(
             preflight_at=now, preflight_problem=problem

@@ -256,6 +256,37 @@ def test_it_stays_quiet_when_the_pre_flight_check_passes(scheduled, receiver, ma
     assert receiver.posts == [{"event": "ping"}]
 
 
+def test_content_changed_after_scheduling_is_flagged_and_never_sent(personas, draft, receiver, mailoutbox):
+    channel = webhook(personas.board, receiver)
+    draft.variants = {"short": "The approved short text"}
+    draft.save()
+    advance(draft, "scheduled", personas)
+    channel.settings = {**channel.settings, "variant": "short"}  # switched after the draft was approved
+    channel.save()
+
+    assert services.publications_preflight(now=draft.publish_at - timedelta(minutes=5)) == 1
+    assert "no longer what was approved" in Publication.objects.get(draft=draft).preflight_problem
+    assert "no longer what was approved" in mailoutbox[0].body
+
+    assert run_due(at=draft.publish_at) == ["failed"]
+    assert [post for post in receiver.posts if post.get("event") != "ping"] == []
+    assert PublicationAttempt.objects.get().outcome == "permanent"
+    draft.refresh_from_db()
+    assert draft.state == "failed"
+
+    # The manager looks, and retries: that sends the content as it is now.
+    draft_transition(draft_id=draft.pk, name="retry", actor=personas.manager)
+    assert run_due() == ["published"]
+    assert receiver.posts[-1]["text"] == "The approved short text"
+
+
+def test_it_refuses_to_send_a_draft_edited_behind_the_workflows_back(scheduled, receiver):
+    type(scheduled).objects.filter(pk=scheduled.pk).update(body="Not what the reviewers approved")
+    assert run_due(at=scheduled.publish_at) == ["failed"]
+    assert "no longer what was approved" in Publication.objects.get(draft=scheduled).last_error
+    assert receiver.posts == []
+
+
 def test_it_does_not_check_what_is_not_due_soon(scheduled, receiver):
     assert services.publications_preflight(now=scheduled.publish_at - timedelta(hours=2)) == 0
     assert Publication.objects.get(draft=scheduled).preflight_at is None

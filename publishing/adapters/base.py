@@ -1,3 +1,5 @@
+import hashlib
+import json
 import os
 import time
 from dataclasses import dataclass, field
@@ -42,6 +44,18 @@ class Post:
     board: str
     extra: dict = field(default_factory=dict)
     images: tuple[PostImage, ...] = ()
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of what readers will see (title, text, tags, each image and its alt text), not of how
+        it is sent: taken when the draft is scheduled, so a change made afterwards is noticed."""
+        content = {
+            "title": self.title,
+            "text": self.text,
+            "tags": list(self.tags),
+            "images": [[image.sha256, image.alt_text] for image in self.images],
+        }
+        return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
