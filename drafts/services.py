@@ -306,10 +306,39 @@ def draft_event_notify(*, event_id: int) -> bool:
             return False
         event = DraftEvent.objects.select_related("draft__author", "actor", "draft__board").get(pk=event_id)
         author = event.draft.author
-        if event.actor_id == author.pk or not author.email:
-            return True
-        _send_event_mail(event, author)
+        if event.actor_id != author.pk and author.email:
+            _send_event_mail(event, author)
+        if event.transition in MANAGERS_HEAR_ABOUT:
+            _send_managers_mail(event)
         return True
+
+
+# Transitions the board's managers hear about too: a post that did not go out needs someone who can fix the
+# channel and retry, and a contributor author can do neither.
+MANAGERS_HEAR_ABOUT = {"mark_failed"}
+
+
+def _send_managers_mail(event: DraftEvent) -> None:
+    from contributors.selectors import board_members
+
+    board = event.draft.board
+    recipients = [
+        user.email
+        for user, role in board_members(board)
+        if role == "manager" and user.email and user.pk != event.draft.author_id
+    ]
+    if not recipients:
+        return
+    send_mail(
+        subject=" ".join(f"[{board}] Not published: {event.draft.title}".split()),
+        message=(
+            f'"{event.draft.title}" did not go out everywhere it was scheduled for.\n\n{event.comment}\n\n'
+            "The board's publication log shows each channel's attempts; fix what failed and retry there: only "
+            "the failed channels are sent again."
+        ),
+        from_email=None,
+        recipient_list=recipients,
+    )
 
 
 def _send_event_mail(event: DraftEvent, author: User) -> None:

@@ -122,6 +122,21 @@ def test_it_fails_at_once_on_a_permanent_error_with_the_platforms_message(schedu
     assert "forbidden word" in event.comment
 
 
+def test_the_managers_and_the_author_hear_which_channel_failed_and_why(
+    scheduled, receiver, personas, mailoutbox, django_capture_on_commit_callbacks
+):
+    receiver.script = [Fault(status=422, body="Text contains a forbidden word")]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run_due() == ["failed"]
+    by_recipient = {tuple(message.to): message for message in mailoutbox}
+    assert set(by_recipient) == {(personas.manager.email,), (personas.contributor.email,)}
+    to_managers = by_recipient[(personas.manager.email,)]
+    assert to_managers.subject == f"[{personas.board}] Not published: {scheduled.title}"
+    assert "Site hook" in to_managers.body
+    assert "forbidden word" in to_managers.body
+    assert "retry" in to_managers.body
+
+
 def test_it_gives_up_after_the_last_attempt(scheduled, receiver):
     receiver.script = [Fault(status=503)] * services.MAX_ATTEMPTS
     states = []
