@@ -336,13 +336,13 @@ def channel_create(
     channel = Channel(board=board, kind=kind, name=(name or "").strip(), settings=settings or {}, is_active=is_active)
     channel.credentials = credentials or {}
     channel.full_clean()
-    _require_config(channel, settings or {}, credentials or {})
+    channel_config_check(channel, settings or {}, credentials or {})
     channel.save()
     return channel
 
 
-def _require_config(channel: Channel, settings: dict, credentials: dict) -> None:
-    """400 naming every required setting or credential the channel's kind needs and did not get."""
+def channel_config_check(channel: Channel, settings: dict, credentials: dict) -> None:
+    """ValidationError naming every required setting or credential the channel's kind needs and did not get."""
     try:
         adapter = adapter_for(channel)
     except NoAdapter:
@@ -387,7 +387,7 @@ def channel_update(
     if is_active is not None:
         channel.is_active = is_active
     channel.full_clean()
-    _require_config(channel, channel.settings, channel.credentials)
+    channel_config_check(channel, channel.settings, channel.credentials)
     channel.save()
     return channel
 
