@@ -124,7 +124,10 @@ def publications_recover_stale(*, now=None) -> int:
         updated_at__lt=now - timedelta(seconds=settings.PUBLISHING_SENDING_STALE_SECONDS),
     ).select_related("channel")
     for publication in stuck:
-        if adapter_for(publication.channel).deduplicates:
+        # The interrupted send began when the row went to "sending" (its updated_at).
+        if _resend_is_safe(
+            publication, adapter_for(publication.channel), at=now, ambiguous_since=publication.updated_at
+        ):
             changed = Publication.objects.filter(pk=publication.pk, state=PublicationState.SENDING).update(
                 state=PublicationState.PENDING, due_at=now, updated_at=now
             )
@@ -237,9 +240,17 @@ def _record_success(publication: Publication, result, started) -> str:
 def _record_failure(publication: Publication, error: AdapterError, started) -> str:
     attempts = Publication.objects.values_list("attempts", flat=True).get(pk=publication.pk)
     give_up = error.permanent or attempts >= MAX_ATTEMPTS
-    if error.ambiguous and not adapter_for(publication.channel).deduplicates:
+    now = timezone.now()
+    due_at = None if give_up else now + retry_delay(attempts, error.retry_after)
+    adapter = adapter_for(publication.channel)
+    if due_at and not _resend_is_safe(
+        publication, adapter, at=due_at, ambiguous_since=started if error.ambiguous else None
+    ):
         # The post may be live already: never resend blindly where that could double-post.
-        give_up = True
+        give_up, due_at = True, None
+        error = AdapterError(
+            f"{error.message} {RESEND_UNSAFE}", ambiguous=error.ambiguous, status_code=error.status_code
+        )
     outcome = (
         PublicationAttempt.Outcome.AMBIGUOUS
         if error.ambiguous
@@ -247,11 +258,7 @@ def _record_failure(publication: Publication, error: AdapterError, started) -> s
         if error.permanent
         else PublicationAttempt.Outcome.TRANSIENT
     )
-    now = timezone.now()
-    if give_up:
-        state, due_at = PublicationState.FAILED, None
-    else:
-        state, due_at = PublicationState.PENDING, now + retry_delay(attempts, error.retry_after)
+    state = PublicationState.FAILED if give_up else PublicationState.PENDING
     changes = {"state": state, "last_error": error.message[:2000], "updated_at": now}
     if due_at:
         changes["due_at"] = due_at
@@ -260,6 +267,31 @@ def _record_failure(publication: Publication, error: AdapterError, started) -> s
     if give_up:
         _settle_draft(publication.draft_id)
     return state
+
+
+RESEND_UNSAFE = (
+    "An earlier attempt may have posted it, and the platform no longer recognises a resend: check on the "
+    "platform whether it was posted, then retry."
+)
+
+
+def _resend_is_safe(publication: Publication, adapter, *, at, ambiguous_since=None) -> bool:
+    """May the publication be sent again at `at`? Always, unless an attempt may have posted it already
+    (a timeout after the request went out): then only where the platform still deduplicates at `at`."""
+    earlier = (
+        PublicationAttempt.objects.filter(publication=publication, outcome=PublicationAttempt.Outcome.AMBIGUOUS)
+        .order_by("started_at")
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    since = min(filter(None, [earlier, ambiguous_since]), default=None)
+    if since is None:
+        return True
+    if not adapter.deduplicates:
+        return False
+    window = adapter.deduplication_window
+    # A tenth of the window to spare: the platform's clock and ours, and the time the resend takes.
+    return window is None or (at - since).total_seconds() < window * 0.9
 
 
 def retry_delay(attempts: int, retry_after: float | None) -> timedelta:

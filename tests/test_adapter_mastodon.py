@@ -116,6 +116,46 @@ def test_it_resends_after_a_timeout_and_mastodon_returns_the_original_status(sch
     assert Publication.objects.get(draft=scheduled).platform_post_id == "100001"
 
 
+def test_it_never_resends_a_timed_out_status_once_mastodon_would_have_forgotten_its_key(scheduled, instance, settings):
+    settings.PUBLISHING_HTTP_TIMEOUT = 0.3
+    # Created but answered too late; then rate limited until after the key's hour is up.
+    instance.script = [Fault(delay=1.0), Fault(status=429, reset_in=2 * 3600)]
+    assert run_due() == ["pending"]
+    assert run_due(at=timezone.now() + timedelta(minutes=5)) == ["failed"]
+    publication = Publication.objects.get(draft=scheduled)
+    assert "check on the platform whether it was posted" in publication.last_error
+    assert list(publication.log.values_list("outcome", flat=True)) == ["ambiguous", "transient"]
+    assert len(instance.posts) == 1  # the one that timed out; no second status
+
+
+def test_it_resends_a_timed_out_status_while_mastodon_still_knows_its_key(scheduled, instance, settings):
+    settings.PUBLISHING_HTTP_TIMEOUT = 0.3
+    instance.script = [Fault(delay=1.0), Fault(status=429, reset_in=10 * 60)]
+    assert run_due() == ["pending"]
+    assert run_due(at=timezone.now() + timedelta(minutes=5)) == ["pending"]
+    assert run_due(at=timezone.now() + timedelta(minutes=20)) == ["published"]
+    assert len(instance.posts) == 1
+    assert Publication.objects.get(draft=scheduled).platform_post_id == "100001"
+
+
+def test_an_interrupted_send_is_taken_back_only_within_the_keys_hour(scheduled, instance):
+    from publishing.models import PublicationState
+
+    publication = Publication.objects.get(draft=scheduled)
+    stuck_since = timezone.now() - timedelta(minutes=30)
+    Publication.objects.filter(pk=publication.pk).update(state=PublicationState.SENDING, updated_at=stuck_since)
+    assert services.publications_recover_stale(now=timezone.now()) == 1
+    assert Publication.objects.get(pk=publication.pk).state == "pending"
+
+    Publication.objects.filter(pk=publication.pk).update(
+        state=PublicationState.SENDING, updated_at=timezone.now() - timedelta(minutes=70)
+    )
+    assert services.publications_recover_stale(now=timezone.now()) == 1
+    publication.refresh_from_db()
+    assert publication.state == "failed"
+    assert "check on the platform" in publication.last_error
+
+
 def test_it_counts_graphemes_and_every_link_as_23(personas, draft, instance):
     channel = mastodon(personas.board, instance)
     adapter = adapter_for(channel)

@@ -122,6 +122,8 @@ class Adapter:
     kind: str = ""
     # True where a resend after an ambiguous failure cannot double-post (the platform deduplicates).
     deduplicates: bool = False
+    # How long the platform remembers a request for that (seconds; None: for good, e.g. a lookup first).
+    deduplication_window: float | None = None
     # What a manager fills in: channel_create refuses a channel that lacks a required key.
     settings_fields: tuple[ConfigField, ...] = ()
     credential_fields: tuple[ConfigField, ...] = ()

@@ -81,6 +81,7 @@ def _json(response) -> dict:
 class MastodonAdapter(Adapter):
     kind = "mastodon"
     deduplicates = True  # Idempotency-Key
+    deduplication_window = 3600  # Mastodon keeps a key for about an hour
 
     platform = "Mastodon"
 
