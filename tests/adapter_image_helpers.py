@@ -1,8 +1,9 @@
-"""Images for the channel adapter tests (WordPress, Facebook, LinkedIn, Discord, Slack, e-mail, webhook).
+"""Images for the channel adapter tests.
 
-`add_image` stores a DraftImage through tests.factories.attach_image and keeps the bytes it stored on the
-returned row (`image.data`), so a test can compare them with what a stand-in received. `noisy=True` makes
-an image that does not compress, large for its size, for the tests that make an adapter re-encode.
+`add_image` stores a DraftImage through tests.factories.attach_image (after the draft's other images) and
+keeps the bytes it stored on the returned row (`image.data`), so a test can compare them with what a
+stand-in received; pass `data` for bytes of your own. `noisy=True` (or `noisy_png`) makes an image that
+does not compress, large for its size, for the tests that make an adapter re-encode.
 """
 
 import io
@@ -28,8 +29,10 @@ def add_image(
     height: int = 48,
     color=(200, 40, 90),
     noisy: bool = False,
+    data: bytes | None = None,
 ):
-    data = noisy_png(width, height) if noisy else make_image_bytes(width, height, color=color)
+    if data is None:
+        data = noisy_png(width, height) if noisy else make_image_bytes(width, height, color=color)
     image = attach_image(draft, alt_text=alt_text, width=width, height=height, data=data)
     image.data = data
     return image

@@ -11,8 +11,8 @@ from publishing import services
 from publishing.adapters import AdapterError, Post, adapter_for
 from publishing.adapters.bluesky import rkey_for
 from publishing.models import Channel, Publication, PublicationAttempt
+from tests.adapter_image_helpers import add_image, noisy_png
 from tests.factories import advance, make_image_bytes
-from tests.social_image_helpers import attach, noisy_png
 from tests.standins.bluesky import BlueskyStandIn, Fault, cid_for
 
 
@@ -260,8 +260,8 @@ def test_it_uses_a_session_another_worker_refreshed_meanwhile(personas, pds, cha
 
 
 def test_it_uploads_the_images_as_blobs_and_embeds_them_with_alt_and_aspect_ratio(personas, draft, pds, channel):
-    first = attach(draft, alt_text="A pink square", data=make_image_bytes(64, 48, color=(200, 40, 90)))
-    second = attach(draft, alt_text="", data=make_image_bytes(30, 90, color=(10, 120, 30)))
+    first = add_image(draft, alt_text="A pink square", data=make_image_bytes(64, 48, color=(200, 40, 90)))
+    second = add_image(draft, alt_text="", data=make_image_bytes(30, 90, color=(10, 120, 30)))
     schedule(draft, personas, "With pictures")
     assert run_due() == ["published"]
     assert [blob["data"] for blob in pds.blobs.values()] == [first.data, second.data]
@@ -286,7 +286,7 @@ def test_it_uploads_the_images_as_blobs_and_embeds_them_with_alt_and_aspect_rati
 def test_it_re_encodes_an_image_over_a_million_bytes_to_a_jpeg_under_it(personas, draft, pds, channel):
     big = noisy_png(2000, 1500)
     assert len(big) > 1_000_000
-    attach(draft, alt_text="Static on a screen", data=big)
+    add_image(draft, alt_text="Static on a screen", data=big)
     schedule(draft, personas, "A big one")
     assert run_due() == ["published"]
     (blob,) = pds.blobs.values()
@@ -312,7 +312,7 @@ def test_the_stand_in_refuses_a_blob_over_a_million_bytes(pds, channel):
 
 
 def test_it_retries_a_blob_upload_server_error_without_posting(personas, draft, pds, channel):
-    attach(draft)
+    add_image(draft)
     publication = schedule(draft, personas, "Hello")
     pds.script = [Fault(status=503, error="UpstreamFailure", method="com.atproto.repo.uploadBlob")]
     assert run_due() == ["pending"]
@@ -326,7 +326,7 @@ def test_it_retries_a_blob_upload_server_error_without_posting(personas, draft, 
 
 
 def test_it_fails_for_good_when_a_blob_upload_is_unauthorized(personas, draft, pds, channel):
-    attach(draft)
+    add_image(draft)
     publication = schedule(draft, personas, "Hello")
     # Refused, signed in again once, refused again: the account may not upload.
     refused = {"status": 401, "error": "AuthenticationRequired", "method": "com.atproto.repo.uploadBlob"}
@@ -341,7 +341,7 @@ def test_it_fails_for_good_when_a_blob_upload_is_unauthorized(personas, draft, p
 
 def test_it_looks_up_before_uploading_again_on_a_resend(personas, draft, pds, channel, settings):
     settings.PUBLISHING_HTTP_TIMEOUT = 0.3
-    attach(draft)
+    add_image(draft)
     schedule(draft, personas, "Slow day")
     pds.script = [Fault(delay=1.0)]  # written, but the answer comes too late
     assert run_due() == ["pending"]
@@ -352,7 +352,7 @@ def test_it_looks_up_before_uploading_again_on_a_resend(personas, draft, pds, ch
 
 def test_it_refuses_to_schedule_more_than_four_images(personas, draft, pds, channel):
     for number in range(5):
-        attach(draft, alt_text=f"Picture {number}")
+        add_image(draft, alt_text=f"Picture {number}")
     draft.body = "Five pictures"
     draft.save()
     with pytest.raises(ValidationError) as refused:

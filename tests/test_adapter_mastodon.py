@@ -12,8 +12,8 @@ from publishing.adapters import AdapterError, adapter_for
 from publishing.adapters import mastodon as mastodon_adapter
 from publishing.adapters.base import PostImage
 from publishing.models import Channel, Publication, PublicationAttempt
+from tests.adapter_image_helpers import add_image, noisy_png
 from tests.factories import advance, make_image_bytes
-from tests.social_image_helpers import attach, noisy_png
 from tests.standins.mastodon import Fault, MastodonStandIn
 
 TOKEN = "stand-in-mastodon-token"
@@ -219,8 +219,8 @@ def test_it_checks_the_connection_with_the_token(personas, instance):
 @pytest.fixture
 def two_images(draft):
     first, second = make_image_bytes(64, 48, color=(200, 40, 90)), make_image_bytes(80, 60, color=(10, 120, 30))
-    attach(draft, alt_text="A pink square", data=first)
-    attach(draft, alt_text="A green field", data=second)
+    add_image(draft, alt_text="A pink square", data=first)
+    add_image(draft, alt_text="A green field", data=second)
     return [first, second]
 
 
@@ -305,7 +305,7 @@ def test_it_retries_a_media_upload_that_timed_out(personas, draft, instance, two
 def test_it_refuses_to_schedule_more_than_four_images(personas, draft, instance):
     mastodon(personas.board, instance)
     for number in range(5):
-        attach(draft, alt_text=f"Picture {number}")
+        add_image(draft, alt_text=f"Picture {number}")
     with pytest.raises(ValidationError) as refused:
         advance(draft, "scheduled", personas)
     assert refused.value.message_dict["channels"] == [
@@ -326,7 +326,7 @@ def test_it_refuses_a_description_over_1500_characters(personas, draft, instance
 
 def test_it_re_encodes_an_image_over_the_instances_size_limit(personas, draft, instance):
     noise = noisy_png(300, 200)
-    attach(draft, alt_text="Noise", data=noise)
+    add_image(draft, alt_text="Noise", data=noise)
     instance.image_size_limit = 40_000
     mastodon(personas.board, instance, image_size_limit=40_000)
     advance(draft, "scheduled", personas)

@@ -14,8 +14,8 @@ from publishing.adapters.base import PostImage
 from publishing.adapters.pinterest import marker_for
 from publishing.forms import ChannelForm
 from publishing.models import Channel, ChannelKind, Publication, PublicationAttempt, PublicationState
+from tests.adapter_image_helpers import add_image, noisy_png
 from tests.factories import advance, make_image_bytes
-from tests.social_image_helpers import attach, noisy_png
 from tests.standins.pinterest import Fault, PinterestStandIn
 
 BOARD = "1122334455"
@@ -46,7 +46,7 @@ def channel(personas, api):
 
 @pytest.fixture
 def image(draft):
-    return attach(draft, alt_text="A pink square on a white table", data=make_image_bytes(64, 48))
+    return add_image(draft, alt_text="A pink square on a white table", data=make_image_bytes(64, 48))
 
 
 def schedule(draft, personas, text="Spring is here: our planner in five colours."):
@@ -86,7 +86,7 @@ def test_it_pins_the_drafts_first_image_with_title_description_link_and_alt_text
 
 
 def test_it_sends_only_the_first_image(personas, draft, api, channel, image):
-    attach(draft, alt_text="Second", data=make_image_bytes(80, 60, color=(10, 120, 30)))
+    add_image(draft, alt_text="Second", data=make_image_bytes(80, 60, color=(10, 120, 30)))
     schedule(draft, personas)
     assert run_due() == ["published"]
     assert [pin["image"] for pin in api.pins] == [image.data]
@@ -265,7 +265,7 @@ def test_a_publication_lost_while_sending_goes_again_because_the_lookup_protects
 def test_it_re_encodes_an_image_over_its_size_limit(personas, draft, api, channel, monkeypatch):
     monkeypatch.setattr(pinterest_adapter, "MAX_IMAGE_BYTES", 40_000)
     noise = noisy_png(300, 200)
-    attach(draft, alt_text="Noise", data=noise)
+    add_image(draft, alt_text="Noise", data=noise)
     schedule(draft, personas)
     assert run_due() == ["published"]
     (pin,) = api.pins

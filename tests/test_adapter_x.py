@@ -11,8 +11,8 @@ from publishing.adapters import AdapterError, Post, adapter_for
 from publishing.adapters.base import PostImage
 from publishing.adapters.x import weighted_length
 from publishing.models import Channel, Publication, PublicationAttempt
+from tests.adapter_image_helpers import add_image, noisy_png
 from tests.factories import advance, make_image_bytes
-from tests.social_image_helpers import attach, noisy_png
 from tests.standins.x import Fault, XStandIn
 
 
@@ -183,8 +183,8 @@ def test_it_uses_a_token_another_worker_refreshed_meanwhile(personas, api, chann
 @pytest.fixture
 def two_images(draft):
     return [
-        attach(draft, alt_text="A pink square", data=make_image_bytes(64, 48, color=(200, 40, 90))).data,
-        attach(draft, alt_text="", data=make_image_bytes(80, 60, color=(10, 120, 30))).data,
+        add_image(draft, alt_text="A pink square", data=make_image_bytes(64, 48, color=(200, 40, 90))).data,
+        add_image(draft, alt_text="", data=make_image_bytes(80, 60, color=(10, 120, 30))).data,
     ]
 
 
@@ -205,7 +205,7 @@ def test_it_uploads_the_images_and_their_alt_text_before_one_post(personas, draf
 def test_it_re_encodes_an_image_over_5_mb(personas, draft, api, channel):
     big = noisy_png(1800, 1200)
     assert len(big) > 5 * 1024 * 1024
-    attach(draft, alt_text="Static", data=big)
+    add_image(draft, alt_text="Static", data=big)
     schedule(draft, personas, "A big one")
     assert run_due() == ["published"]
     (upload,) = api.media.values()
@@ -266,7 +266,7 @@ def test_it_retries_a_media_upload_that_timed_out_although_x_does_not_deduplicat
 
 def test_it_refuses_to_schedule_more_than_four_images(personas, draft, api, channel):
     for number in range(5):
-        attach(draft, alt_text=f"Picture {number}")
+        add_image(draft, alt_text=f"Picture {number}")
     draft.body = "Five pictures"
     draft.save()
     with pytest.raises(ValidationError) as refused:

@@ -279,13 +279,13 @@ def test_a_draft_over_3000_utf8_bytes_is_refused_before_it_is_scheduled(personas
 
 
 def test_images_are_uploaded_as_real_blobs_and_embedded_in_the_one_post(personas, draft, real_pds, account):
+    from tests.adapter_image_helpers import add_image, noisy_png
     from tests.factories import make_image_bytes
-    from tests.social_image_helpers import attach, noisy_png
 
     bluesky(personas.board, real_pds, account)
     small = make_image_bytes(64, 48, color=(200, 40, 90))
-    attach(draft, alt_text="A pink square, æøå", data=small)
-    attach(draft, alt_text="Static on a screen", data=noisy_png(1400, 1000))  # over 1,000,000 bytes as a PNG
+    add_image(draft, alt_text="A pink square, æøå", data=small)
+    add_image(draft, alt_text="Static on a screen", data=noisy_png(1400, 1000))  # over 1,000,000 bytes as a PNG
     publication = schedule(draft, personas, "Two pictures 📷 https://example.com/gallery")
 
     assert run_due() == ["published"], Publication.objects.get(pk=publication.pk).last_error
