@@ -112,3 +112,16 @@ def attach_image(
     image.file.save("upload.png", ContentFile(data, name="upload.png"), save=False)
     image.save()
     return image
+
+
+def run_due(at=None) -> list[str]:
+    """What beat and a worker do: claim what is due (by default, all of the next day), then publish each
+    claimed publication. Returns each publication's new state."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from publishing import services
+
+    at = at or timezone.now() + timedelta(days=1)
+    return [services.publication_publish(publication_id=pk) for pk in services.publications_claim_due(now=at)]

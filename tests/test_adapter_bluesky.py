@@ -12,7 +12,7 @@ from publishing.adapters import AdapterError, Post, adapter_for
 from publishing.adapters.bluesky import rkey_for
 from publishing.models import Channel, Publication, PublicationAttempt
 from tests.adapter_image_helpers import add_image, noisy_png
-from tests.factories import advance, make_image_bytes
+from tests.factories import advance, make_image_bytes, run_due
 from tests.standins.bluesky import BlueskyStandIn, Fault, cid_for
 
 
@@ -36,11 +36,6 @@ def schedule(draft, personas, text):
     draft.save()
     advance(draft, "scheduled", personas)
     return Publication.objects.get(draft=draft)
-
-
-def run_due(at=None) -> list[str]:
-    at = at or timezone.now() + timedelta(days=1)
-    return [services.publication_publish(publication_id=pk) for pk in services.publications_claim_due(now=at)]
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from publishing import services
 from publishing.adapters import AdapterError, adapter_for
 from publishing.models import Channel, Publication, PublicationAttempt
 from tests.adapter_image_helpers import add_image
-from tests.factories import advance
+from tests.factories import advance, run_due
 from tests.standins.discord import CHANNEL_ID, GUILD_ID, DiscordStandIn, Fault
 
 TOKEN = "discord-webhook-token-secret"
@@ -37,11 +37,6 @@ def scheduled(personas, draft, discord):
     discord_channel(personas.board, discord.url, username="Cocreate bot")
     advance(draft, "scheduled", personas)
     return draft
-
-
-def run_due(at=None) -> list[str]:
-    at = at or timezone.now() + timedelta(days=1)
-    return [services.publication_publish(publication_id=pk) for pk in services.publications_claim_due(now=at)]
 
 
 def test_it_posts_with_wait_and_stores_the_message_id_and_link(scheduled, discord):

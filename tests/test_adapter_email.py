@@ -11,7 +11,7 @@ from publishing import services
 from publishing.adapters import AdapterError, adapter_for
 from publishing.models import Channel, Publication, PublicationAttempt
 from tests.adapter_image_helpers import add_image
-from tests.factories import advance
+from tests.factories import advance, run_due
 from tests.standins.email import Fault, SmtpStandIn
 
 USER = "newsletter"
@@ -51,11 +51,6 @@ def scheduled(personas, draft, smtp):
     newsletter(personas.board, smtp)
     advance(draft, "scheduled", personas)
     return draft
-
-
-def run_due(at=None) -> list[str]:
-    at = at or timezone.now() + timedelta(days=1)
-    return [services.publication_publish(publication_id=pk) for pk in services.publications_claim_due(now=at)]
 
 
 def test_it_mails_every_recipient_once_with_a_stable_message_id(scheduled, smtp):

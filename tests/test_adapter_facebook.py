@@ -11,7 +11,7 @@ from publishing import services
 from publishing.adapters import AdapterError, adapter_for
 from publishing.models import Channel, Publication, PublicationAttempt
 from tests.adapter_image_helpers import add_image
-from tests.factories import advance
+from tests.factories import advance, run_due
 from tests.standins.facebook import FacebookStandIn, Fault
 
 
@@ -40,11 +40,6 @@ def schedule(draft, personas, text):
     draft.save()
     advance(draft, "scheduled", personas)
     return Publication.objects.get(draft=draft)
-
-
-def run_due(at=None) -> list[str]:
-    at = at or timezone.now() + timedelta(days=1)
-    return [services.publication_publish(publication_id=pk) for pk in services.publications_claim_due(now=at)]
 
 
 def test_it_publishes_once_to_the_page_feed(personas, draft, graph, channel):

@@ -13,7 +13,7 @@ from publishing.adapters import mastodon as mastodon_adapter
 from publishing.adapters.base import PostImage
 from publishing.models import Channel, Publication, PublicationAttempt
 from tests.adapter_image_helpers import add_image, noisy_png
-from tests.factories import advance, make_image_bytes
+from tests.factories import advance, make_image_bytes, run_due
 from tests.standins.mastodon import Fault, MastodonStandIn
 
 TOKEN = "stand-in-mastodon-token"
@@ -39,11 +39,6 @@ def scheduled(personas, draft, instance):
     mastodon(personas.board, instance)
     advance(draft, "scheduled", personas)
     return draft
-
-
-def run_due(at=None) -> list[str]:
-    at = at or timezone.now() + timedelta(days=1)
-    return [services.publication_publish(publication_id=pk) for pk in services.publications_claim_due(now=at)]
 
 
 def test_it_publishes_a_status_with_the_publications_idempotency_key(scheduled, instance):

@@ -15,7 +15,7 @@ from publishing.adapters.pinterest import marker_for
 from publishing.forms import ChannelForm
 from publishing.models import Channel, ChannelKind, Publication, PublicationAttempt, PublicationState
 from tests.adapter_image_helpers import add_image, noisy_png
-from tests.factories import advance, make_image_bytes
+from tests.factories import advance, make_image_bytes, run_due
 from tests.standins.pinterest import Fault, PinterestStandIn
 
 BOARD = "1122334455"
@@ -54,11 +54,6 @@ def schedule(draft, personas, text="Spring is here: our planner in five colours.
     draft.save()
     advance(draft, "scheduled", personas)
     return Publication.objects.get(draft=draft)
-
-
-def run_due(at=None) -> list[str]:
-    at = at or timezone.now() + timedelta(days=1)
-    return [services.publication_publish(publication_id=pk) for pk in services.publications_claim_due(now=at)]
 
 
 def later() -> timezone.datetime:

@@ -12,7 +12,7 @@ from publishing.adapters import AdapterError, adapter_for
 from publishing.adapters.wordpress import slug_for
 from publishing.models import Channel, Publication, PublicationAttempt
 from tests.adapter_image_helpers import add_image
-from tests.factories import advance
+from tests.factories import advance, run_due
 from tests.standins.wordpress import Fault, WordPressStandIn
 
 POSTS = "/wp/v2/posts"
@@ -44,11 +44,6 @@ def schedule(draft, personas, text):
     draft.save()
     advance(draft, "scheduled", personas)
     return Publication.objects.get(draft=draft)
-
-
-def run_due(at=None) -> list[str]:
-    at = at or timezone.now() + timedelta(days=1)
-    return [services.publication_publish(publication_id=pk) for pk in services.publications_claim_due(now=at)]
 
 
 def posts_sent(site) -> int:

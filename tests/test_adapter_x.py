@@ -12,7 +12,7 @@ from publishing.adapters.base import PostImage
 from publishing.adapters.x import weighted_length
 from publishing.models import Channel, Publication, PublicationAttempt
 from tests.adapter_image_helpers import add_image, noisy_png
-from tests.factories import advance, make_image_bytes
+from tests.factories import advance, make_image_bytes, run_due
 from tests.standins.x import Fault, XStandIn
 
 
@@ -37,11 +37,6 @@ def schedule(draft, personas, text):
     draft.save()
     advance(draft, "scheduled", personas)
     return Publication.objects.get(draft=draft)
-
-
-def run_due(at=None) -> list[str]:
-    at = at or timezone.now() + timedelta(days=1)
-    return [services.publication_publish(publication_id=pk) for pk in services.publications_claim_due(now=at)]
 
 
 def test_it_publishes_once_and_records_the_id_and_url(personas, draft, api, channel):

@@ -1,15 +1,11 @@
 """Acting on one publication from the log: retry a failed one (pages and API). Read-back is tested per platform."""
 
-from datetime import timedelta
-
 import pytest
 from django.contrib.messages import get_messages
-from django.utils import timezone
 
 from drafts.models import DraftEvent
-from publishing import services
 from publishing.models import Channel, Publication, PublicationState
-from tests.factories import advance
+from tests.factories import advance, run_due
 from tests.standins.webhook import Fault, WebhookStandIn
 
 SECRET = "log-actions-secret"
@@ -28,11 +24,6 @@ def webhook(board, receiver, name) -> Channel:
     channel.credentials = {"secret": SECRET}
     channel.save()
     return channel
-
-
-def run_due() -> list[str]:
-    later = timezone.now() + timedelta(days=1)
-    return [services.publication_publish(publication_id=pk) for pk in services.publications_claim_due(now=later)]
 
 
 @pytest.fixture

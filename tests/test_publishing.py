@@ -14,7 +14,7 @@ from publishing import services
 from publishing.models import Channel, Publication, PublicationAttempt
 from publishing.tasks import claim_due_publications
 from tests.adapter_image_helpers import add_image
-from tests.factories import advance
+from tests.factories import advance, run_due
 from tests.standins.webhook import Fault, WebhookStandIn
 
 SECRET = "stand-in-signing-secret"
@@ -41,12 +41,6 @@ def scheduled(personas, draft, receiver):
     webhook(personas.board, receiver)
     advance(draft, "scheduled", personas)
     return draft
-
-
-def run_due(at=None) -> list[str]:
-    """What beat and a worker do: claim what is due, then publish each claimed publication."""
-    at = at or timezone.now() + timedelta(days=1)
-    return [services.publication_publish(publication_id=pk) for pk in services.publications_claim_due(now=at)]
 
 
 def test_it_creates_one_publication_per_channel_when_a_draft_is_scheduled(personas, draft, receiver):

@@ -1,14 +1,11 @@
 """The Django admin's channel and publication pages go through the same services as pages and API."""
 
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from publishing import services
 from publishing.models import Channel, Publication
-from tests.factories import advance
+from tests.factories import advance, run_due
 from tests.standins.webhook import Fault, WebhookStandIn
 
 SECRET = "admin-test-secret"
@@ -94,8 +91,7 @@ def test_the_admin_retries_failed_publications_once_per_draft_through_the_workfl
         )
     advance(draft, "scheduled", personas)
     receiver.script = [Fault(status=422, body="Refused"), Fault(status=422, body="Refused")]
-    claimed = services.publications_claim_due(now=timezone.now() + timedelta(days=1))
-    assert [services.publication_publish(publication_id=pk) for pk in claimed] == ["failed", "failed"]
+    assert run_due() == ["failed", "failed"]
     draft.refresh_from_db()
     assert draft.state == "failed"
 

@@ -20,7 +20,7 @@ from publishing import services
 from publishing.adapters import AdapterError, Post, adapter_for
 from publishing.adapters.bluesky import COLLECTION, rkey_for
 from publishing.models import Channel, Publication
-from tests.factories import advance
+from tests.factories import advance, run_due
 from tests.realservers.bluesky import RealBluesky, missing_requirements
 
 pytestmark = pytest.mark.django_db
@@ -75,11 +75,6 @@ def schedule(draft, personas, text) -> Publication:
     draft.save()
     advance(draft, "scheduled", personas)
     return Publication.objects.get(draft=draft)
-
-
-def run_due(at=None) -> list[str]:
-    at = at or timezone.now() + timedelta(days=1)
-    return [services.publication_publish(publication_id=pk) for pk in services.publications_claim_due(now=at)]
 
 
 def get_record(real_pds, did: str, rkey: str) -> dict:

@@ -19,7 +19,7 @@ from publishing.adapters import AdapterError, adapter_for
 from publishing.adapters.base import Post
 from publishing.adapters.wordpress import WordPressAdapter, slug_for
 from publishing.models import Channel, Publication, PublicationAttempt
-from tests.factories import advance, attach_image
+from tests.factories import advance, attach_image, run_due
 from tests.realservers.wordpress import RealWordPress, missing_requirements
 
 EVERY_STATUS = "publish,future,draft,pending,private"
@@ -63,11 +63,6 @@ def schedule(draft, personas, text) -> Publication:
     draft.save()
     advance(draft, "scheduled", personas)
     return Publication.objects.get(draft=draft)
-
-
-def run_due(at=None) -> list[str]:
-    at = at or timezone.now() + timedelta(days=1)
-    return [services.publication_publish(publication_id=pk) for pk in services.publications_claim_due(now=at)]
 
 
 def posts_where(site, **params) -> list[dict]:
