@@ -177,6 +177,19 @@ def test_it_renders_a_draft_page_with_images_with_a_fixed_number_of_queries(pers
     assert large[2].content.decode().count(f'src="/drafts/{draft.pk}/images/') == 4
 
 
+def test_it_lists_a_drafts_images_in_the_api_with_a_fixed_number_of_queries(personas):
+    draft = make_draft(personas.board, personas.contributor, title="Pictures")
+    client = logged_in(personas.reviewer)
+    url = f"/api/drafts/{draft.pk}/images/"
+    add_images([draft], per_draft=1)
+    small = measure(client, url)
+    DraftImage.objects.filter(draft=draft).delete()
+    add_images([draft], per_draft=4)
+    large = measure(client, url)
+    assert_same_count(small, large)
+    assert [image["alt_text"] for image in large[2].json()] == [f"Picture {n}" for n in range(4)]
+
+
 def add_boards(user, role: str, count: int) -> None:
     for _ in range(count):
         board = BoardFactory()
