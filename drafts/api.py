@@ -11,7 +11,6 @@ from rest_framework.response import Response
 
 from cocreate.api import Pagination
 from cocreate.parsers import JSONParser
-from contributors.agreements.gate import require_access
 from drafts import images as draft_images
 from drafts import selectors, services
 from drafts.filters import DraftFilter
@@ -82,7 +81,6 @@ class DraftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         serializer = DraftSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        require_access(request.user, data["board"])
         draft = services.draft_create(
             board=data["board"],
             author=request.user,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
 from cocreate.errors import Conflict
+from contributors.agreements.gate import require_access
 from contributors.models import Board, User
 from contributors.permissions import has_board_perm
 from contributors.roles import CONTRIBUTE
@@ -103,6 +104,7 @@ def draft_create(
 ) -> Draft:
     if not has_board_perm(author, board, CONTRIBUTE):
         raise PermissionDenied("You cannot write drafts on this board.")
+    require_access(author, board)  # an unsigned agreement refuses it, naming the agreement
     title, body, tags, variants = _clean_content(title=title, body=body, tags=tags, variants=variants)
     draft = Draft.objects.create(board=board, author=author, title=title, body=body, tags=tags, variants=variants)
     record_revision(draft, author)

@@ -88,8 +88,12 @@ def matrix_entries(m) -> list:
         # out, and a draft itself is refused (403 naming the agreement: the board is no secret to a member).
         m.page("board-detail",                "GET",  E(302, 404, 302, 302, 302, 200), kwargs=gated_board_slug,
                variant="gated", redirect=m.to("board-agreements", m.board_slug)),
-        m.page("draft-create",                "GET",  E(302, 404, 302, 302, 302, 200), kwargs=gated_board_slug,
-               variant="gated", redirect=m.to("board-agreements", m.board_slug)),
+        # Creating a draft is refused by draft_create itself (403 naming the agreement, as in the API); the empty
+        # form shows nothing of the board.
+        m.page("draft-create",                "GET",  E(302, 404, 200, 200, 200, 200), kwargs=gated_board_slug,
+               variant="gated"),
+        m.page("draft-create",                "POST", E(302, 404, 403, 403, 403, 302), kwargs=gated_board_slug,
+               variant="gated", data=m.new_draft, redirect=m.any_draft),
         m.page("draft-detail",                "GET",  E(302, 404, 403, 403, 403, 200), kwargs=gated_draft_id,
                variant="gated"),
         m.api("api-agreement-list",           "GET",  E(401, 200, 200, 200, 200, 200), shows=api_lists_agreement,
