@@ -170,6 +170,12 @@ class DraftRevision(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    review_round = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The review round this content was written for (its writers may not approve that round); "
+        "empty for revisions saved before rounds were recorded, which count for every round.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -38,10 +38,24 @@ def can_request_changes(draft, user) -> bool:
 
 
 def can_approve(draft, user) -> bool:
-    """Reviewers approve, never their own draft, and only once per review round."""
+    """Reviewers approve, once per review round, only what they did not write: not their own draft, and not a
+    round they wrote a revision of (a manager who edits, submits and approves alone is not a second pair of
+    eyes; nor is a co-author dropped from the list after editing)."""
     if not can_review(draft, user) or is_author(draft, user):
         return False
+    if wrote_round_under_review(draft, user):
+        return False
     return not draft.approvals.filter(reviewer=user, review_round=draft.review_round).exists()
+
+
+def wrote_round_under_review(draft, user) -> bool:
+    """Whether `user` saved a revision of the content submitted in the draft's current review round.
+
+    Revisions older than the review_round field have none and count for every round: stricter, never laxer.
+    """
+    from django.db.models import Q
+
+    return draft.revisions.filter(Q(review_round=draft.review_round) | Q(review_round=None), author=user).exists()
 
 
 def can_archive(draft, user) -> bool:
@@ -58,8 +72,11 @@ def system_only(draft, user) -> bool:
 
 
 def can_set_coauthors(draft, user) -> bool:
-    """The draft's own author invites co-authors (not a co-author); managers may too."""
-    if user is None or not user.is_authenticated:
+    """The draft's own author invites co-authors (not a co-author); managers may too. Only while it is a draft:
+    who wrote a submitted round is settled, or a writer could be taken off the list to approve it."""
+    from drafts.models import DraftState
+
+    if user is None or not user.is_authenticated or draft.state != DraftState.DRAFT:
         return False
     return (draft.author_id == user.pk and can_contribute(draft, user)) or can_manage(draft, user)
 

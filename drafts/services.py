@@ -17,7 +17,7 @@ from contributors.permissions import has_board_perm
 from contributors.roles import CONTRIBUTE
 from drafts import rules
 from drafts.gates import run_submit_checks, run_transition_effects
-from drafts.models import Draft, DraftApproval, DraftComment, DraftEvent, DraftRevision
+from drafts.models import Draft, DraftApproval, DraftComment, DraftEvent, DraftRevision, DraftState
 from drafts.selectors import draft_get_for_user, transition_names
 
 MAX_TAGS = 20
@@ -83,6 +83,8 @@ def record_revision(draft: Draft, author: User | None) -> DraftRevision:
         variants=draft.variants,
         images=[{"sha256": sha256, "alt_text": alt} for sha256, alt in draft.images.values_list("sha256", "alt_text")],
         author=author,
+        # Content is saved only in the draft state, for the submit that comes next.
+        review_round=draft.review_round + 1,
     )
 
 
@@ -252,6 +254,11 @@ def _past_tense(name: str) -> str:
 def _refusal(name: str, draft: Draft, actor: User) -> str:
     if name == "approve" and rules.is_author(draft, actor):
         return "Nobody approves their own draft: another reviewer must approve it."
+    if name == "approve" and rules.can_review(draft, actor) and rules.wrote_round_under_review(draft, actor):
+        return (
+            "You edited the text submitted for this review, so your approval would not be independent: "
+            "another reviewer must approve it."
+        )
     if name == "approve" and rules.can_review(draft, actor):
         return "You have already approved this draft in this review round."
     return f"You are not allowed to {name.replace('_', ' ')} this draft."
@@ -262,6 +269,10 @@ def draft_coauthors_set(*, draft_id: int, actor: User, coauthor_ids: list[int]) 
     """Replace the draft's co-authors. They must write for the board; the change is audited."""
     draft = draft_get_for_user(actor, draft_id, for_update=True)
     if not rules.can_set_coauthors(draft, actor):
+        if draft.state != DraftState.DRAFT:
+            raise PermissionDenied(
+                "Co-authors cannot change once a draft is submitted: who wrote the round under review is settled."
+            )
         raise PermissionDenied("Only the draft's author or the board's managers choose its co-authors.")
     wanted = set(coauthor_ids) - {draft.author_id}
     users = list(User.objects.filter(pk__in=wanted, is_active=True).order_by("username"))
