@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from cocreate.api import Pagination
 from cocreate.parsers import JSONParser
 from drafts import images as draft_images
-from drafts import selectors, services
+from drafts import selectors, services, steps
 from drafts.filters import DraftFilter
 from drafts.serializers import (
     CoauthorsSerializer,
@@ -29,6 +29,7 @@ from drafts.serializers import (
     RevisionDiffSerializer,
     TransitionResultSerializer,
     TransitionSerializer,
+    transition_request_serializer,
 )
 
 
@@ -120,16 +121,14 @@ class DraftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     )
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)", url_name="transition")
     def transition(self, request, pk=None, name=None):
-        serializer = TransitionSerializer(data=request.data)
+        """Take workflow step `name`; the body is that step's (see drafts.steps)."""
+        step = steps.step_get(name)
+        serializer = transition_request_serializer(step)(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        arguments = dict(serializer.validated_data)
+        version = arguments.pop("version")
         event = services.draft_transition(
-            draft_id=self._draft_pk(),
-            name=name,
-            actor=request.user,
-            comment=data["comment"],
-            publish_at=data["publish_at"],
-            expected_version=data["version"],
+            draft_id=self._draft_pk(), name=step.name, actor=request.user, expected_version=version, **arguments
         )
         draft = selectors.draft_get_for_user(request.user, event.draft_id)
         context = self.get_serializer_context()

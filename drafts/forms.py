@@ -1,5 +1,7 @@
 from django import forms
 
+from drafts.steps import COMMENT_MAX_LENGTH, Step
+
 # The channels a draft can carry its own text for; the publishing app maps channel kinds onto these.
 VARIANT_CHANNELS = [
     ("x", "X"),
@@ -43,10 +45,31 @@ class CommentForm(forms.Form):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000)
 
 
-class TransitionForm(forms.Form):
-    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=10_000)
-    publish_at = forms.DateTimeField(required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+def transition_form_class(step: Step, *, time_zone: str = "") -> type[forms.Form]:
+    """The page's form for one workflow step, built from its description: the step's inputs and the version.
+
+    It only parses (a date the browser sent, the version); what is required and what is allowed is decided by
+    draft_transition, so the page and the API refuse the same things with the same messages. A
+    datetime-local value has no offset: the view parses it in the board's time zone, named in the hint.
+    """
+    fields: dict[str, forms.Field] = {"version": forms.IntegerField(widget=forms.HiddenInput, required=False)}
+    for argument in step.arguments:
+        attrs = {"required": True} if argument.required else {}
+        if argument.kind == "datetime":
+            fields[argument.name] = forms.DateTimeField(
+                label=argument.label,
+                required=False,
+                help_text=f"In the board's time zone ({time_zone})." if time_zone else "",
+                widget=forms.DateTimeInput(attrs={"type": "datetime-local", **attrs}),
+            )
+        else:
+            fields[argument.name] = forms.CharField(
+                label=argument.label,
+                required=False,
+                max_length=COMMENT_MAX_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 2, **attrs}),
+            )
+    return type(f"{step.name.title().replace('_', '')}Form", (forms.Form,), fields)
 
 
 class DraftImageForm(forms.Form):

@@ -1,8 +1,13 @@
+import functools
+from typing import ClassVar
+
 from django.urls import reverse
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
 from contributors.selectors import boards_for_user
 from drafts.models import Draft, DraftComment, DraftEvent, DraftImage, DraftRevision
+from drafts.steps import COMMENT_MAX_LENGTH, STEPS, Step
 
 
 class VisibleBoardField(serializers.PrimaryKeyRelatedField):
@@ -105,12 +110,64 @@ class CoauthorsSerializer(serializers.Serializer):
     )
 
 
-class TransitionSerializer(serializers.Serializer):
-    comment = serializers.CharField(allow_blank=True, required=False, default="", max_length=10_000)
-    publish_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+class StepRequestSerializer(serializers.Serializer):
+    """The body of one workflow step's POST, built from its description by transition_request_serializer.
+
+    It only parses types; what is required and allowed is decided by draft_transition (drafts.steps), so the
+    page and the API refuse the same things with the same messages.
+    """
+
+    step: ClassVar[Step]
     version = serializers.IntegerField(
         required=False, allow_null=True, default=None, help_text="If given, refused with 409 when stale."
     )
+
+
+@functools.cache
+def transition_request_serializer(step: Step) -> type[StepRequestSerializer]:
+    fields: dict = {"step": step, "__doc__": f"The body of the “{step.button}” step ({step.name})."}
+    for argument in step.arguments:
+        if argument.kind == "datetime":
+            fields[argument.name] = serializers.DateTimeField(
+                required=False, allow_null=True, default=None, help_text=f"{argument.label}. ISO 8601 with offset."
+            )
+        else:
+            fields[argument.name] = serializers.CharField(
+                required=False, allow_blank=True, default="", max_length=COMMENT_MAX_LENGTH, help_text=argument.label
+            )
+    name = step.name.title().replace("_", "")
+    return type(f"{name}TransitionSerializer", (StepRequestSerializer,), fields)
+
+
+class StepRequestSchema(OpenApiSerializerExtension):
+    """Marks a step's required arguments required in its schema (the serializer leaves that to the service)."""
+
+    target_class = StepRequestSerializer
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        required = [argument.name for argument in self.target.step.arguments if argument.required]
+        if required:
+            schema["required"] = sorted(set(schema.get("required", [])) | set(required))
+        return schema
+
+
+class TransitionSerializer(serializers.Serializer):
+    """Schema only: POST /api/drafts/{id}/transitions/{name}/ takes the body of step `name`."""
+
+
+class TransitionSchema(OpenApiSerializerExtension):
+    """One schema per step a person can take, offered as anyOf (the path's `name` says which applies; several
+    steps take the same fields, so oneOf would not hold)."""
+
+    target_class = TransitionSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        from drafts.selectors import human_transition_names
+
+        bodies = [transition_request_serializer(STEPS[name]) for name in human_transition_names()]
+        return {"anyOf": [auto_schema.resolve_serializer(body, direction).ref for body in bodies]}
 
 
 class DraftEventSerializer(serializers.ModelSerializer):

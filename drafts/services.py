@@ -6,7 +6,6 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
@@ -15,10 +14,10 @@ from contributors.agreements.gate import require_access
 from contributors.models import Board, User
 from contributors.permissions import has_board_perm
 from contributors.roles import CONTRIBUTE
-from drafts import rules
+from drafts import rules, steps
 from drafts.gates import run_submit_checks, run_transition_effects
 from drafts.models import Draft, DraftApproval, DraftComment, DraftEvent, DraftRevision, DraftState
-from drafts.selectors import draft_get_for_user, transition_names
+from drafts.selectors import draft_get_for_user
 
 MAX_TAGS = 20
 TAG_PATTERN = re.compile(r"^[\w][\w .&+-]{0,39}$")
@@ -147,44 +146,26 @@ def draft_update(
     return draft
 
 
-def _transition_arguments(name: str, draft: Draft, comment: str, publish_at: datetime | None) -> dict:
-    """Check what each transition needs from the caller; 400 with a field message otherwise."""
-    if name == "request_changes" and not comment.strip():
-        raise ValidationError({"comment": ["Say what should change: a comment is required."]})
-    if name == "retry" and publish_at is None:
-        # Retrying a failed post without a new time means "as soon as possible", never "in the past".
-        return {"publish_at": max(draft.publish_at or timezone.now(), timezone.now())}
-    if name in {"schedule", "retry"}:
-        if publish_at is None:
-            raise ValidationError({"publish_at": ["A publish time is required (ISO 8601 with offset)."]})
-        if timezone.is_naive(publish_at):
-            raise ValidationError({"publish_at": ["Give the publish time with its UTC offset."]})
-        if publish_at <= timezone.now():
-            raise ValidationError({"publish_at": ["The publish time must be in the future."]})
-        return {"publish_at": publish_at}
-    return {}
-
-
 @transaction.atomic
 def draft_transition(
     *,
     draft_id: int,
     name: str,
     actor: User | None,
-    comment: str = "",
-    publish_at: datetime | None = None,
     expected_version: int | None = None,
     data: dict | None = None,
+    **arguments,
 ) -> DraftEvent:
     """Take transition `name` on a draft: lock, check, apply, bump the version, audit. One transaction.
+
+    `arguments` are the step's (drafts.steps: e.g. comment, publish_at), validated there.
 
     actor=None is the system (publishing workers); it may take only the transitions marked system, and
     gets Draft.DoesNotExist for a draft that is gone. For people it raises Http404 (cannot see the draft,
     or no such transition), Conflict (wrong state, stale version, lost a race), PermissionDenied (may see
     but not do this) or ValidationError (bad arguments).
     """
-    if name not in transition_names():
-        raise Http404(f"There is no transition called {name!r}.")
+    step = steps.step_get(name)
     if actor is None:
         draft = Draft.objects.select_for_update(of=("self",)).select_related("board").get(pk=draft_id)
     else:
@@ -193,13 +174,13 @@ def draft_transition(
         raise Conflict(f"This draft changed since you loaded it (version {expected_version}, now {draft.version}).")
     method = getattr(draft, name)
     if not can_proceed(method):
-        raise Conflict(f"A draft in state '{draft.state}' cannot be {_past_tense(name)}.")
+        raise Conflict(f"A draft in state '{draft.state}' cannot be {step.done}.")
     is_system = _is_system_transition(draft, name)
     if is_system and actor is not None:
         raise PermissionDenied("Publishing outcomes are reported by the publishing workers only.")
     if not is_system and not has_transition_perm(method, actor):
         raise PermissionDenied(_refusal(name, draft, actor))
-    kwargs = _transition_arguments(name, draft, comment, publish_at)
+    comment, kwargs = step.clean(draft, arguments)
     gate_data = run_submit_checks(draft=draft, actor=actor) if name == "submit" else {}
     if name == "approve":
         kwargs["approvals"] = _record_approval(draft, actor)
@@ -209,11 +190,9 @@ def draft_transition(
     draft.version += 1
     draft.save()
     run_transition_effects(name, draft=draft, actor=actor)
-    event_data = {**(data or {}), **gate_data}
+    event_data = {**(data or {}), **gate_data, **{key: _as_json(value) for key, value in kwargs.items()}}
     if name == "approve":
-        event_data.update(approvals=kwargs["approvals"], required=draft.board.required_approvals)
-    if name in {"schedule", "retry"}:
-        event_data["publish_at"] = draft.publish_at.isoformat()
+        event_data["required"] = draft.board.required_approvals
     event = DraftEvent.objects.create(
         draft=draft, actor=actor, transition=name, source=source, target=draft.state, comment=comment, data=event_data
     )
@@ -237,18 +216,8 @@ def _is_system_transition(draft: Draft, name: str) -> bool:
     return any(t.name == name and t.custom.get("system") for t in transitions)
 
 
-def _past_tense(name: str) -> str:
-    return {
-        "submit": "submitted",
-        "request_changes": "sent back for changes",
-        "approve": "approved",
-        "schedule": "scheduled",
-        "unschedule": "unscheduled",
-        "archive": "archived",
-        "mark_published": "marked published",
-        "mark_failed": "marked failed",
-        "retry": "retried",
-    }.get(name, name)
+def _as_json(value):
+    return value.isoformat() if isinstance(value, datetime) else value
 
 
 def _refusal(name: str, draft: Draft, actor: User) -> str:
@@ -261,7 +230,7 @@ def _refusal(name: str, draft: Draft, actor: User) -> str:
         )
     if name == "approve" and rules.can_review(draft, actor):
         return "You have already approved this draft in this review round."
-    return f"You are not allowed to {name.replace('_', ' ')} this draft."
+    return f"You are not allowed to take the step “{steps.step_get(name).button}” on this draft."
 
 
 @transaction.atomic
@@ -360,8 +329,8 @@ def _send_event_mail(event: DraftEvent, author: User) -> None:
     send_mail(
         # A title may contain line breaks; a mail header may not (BadHeaderError would fail every retry).
         subject=" ".join(subject.split()),
-        message=f"{who} took '{event.transition}' on your draft \"{event.draft.title}\" "
-        f"({event.source} -> {event.target}).\n\n{event.comment}".strip(),
+        message=f'Your draft "{event.draft.title}" was {steps.past_tense(event.transition)} by {who}.\n\n'
+        f"{event.comment}".strip(),
         from_email=None,
         recipient_list=[author.email],
     )

@@ -15,24 +15,26 @@ from contributors.briefs.selectors import brief_claim_for_draft
 from contributors.guidelines.selectors import guideline_panel
 from contributors.selectors import board_get_for_user, board_members
 from drafts import images as draft_images
-from drafts import rules, selectors, services
+from drafts import rules, selectors, services, steps
 from drafts.forms import (
     CommentForm,
     DraftForm,
     DraftImageForm,
     DraftImageRemoveForm,
     DraftImageUpdateForm,
-    TransitionForm,
+    transition_form_class,
 )
 
 
 def _detail_context(request, draft) -> dict:
+    transitions = selectors.draft_available_transitions(draft, request.user)
     return {
         "draft": draft,
         "board": draft.board,
         "events": draft.events.select_related("actor"),
         "comments": draft.comments.select_related("author"),
-        "transitions": selectors.draft_available_transitions(draft, request.user),
+        "transitions": transitions,
+        "actions": [_action(draft, steps.STEPS[name]) for name in transitions],
         "can_edit": rules.can_edit(draft, request.user),
         "coauthor_choices": _coauthor_choices(draft, request.user),
         "comment_form": CommentForm(),
@@ -42,6 +44,12 @@ def _detail_context(request, draft) -> dict:
         # Where the draft goes (or went) out, from the publishing app's reverse relation.
         "publications": draft.publications.select_related("channel").order_by("channel__name"),
     }
+
+
+def _action(draft, step) -> dict:
+    """A button of the draft page: the step and an empty form for its inputs (ids apart per step)."""
+    form_class = transition_form_class(step, time_zone=draft.board.time_zone)
+    return {"step": step, "form": form_class(initial={"version": draft.version}, auto_id=f"id_{step.name}_%s")}
 
 
 def _coauthor_choices(draft, user) -> list[tuple]:
@@ -258,7 +266,8 @@ def draft_image(request, draft_id: int, image_id: int):
 @require_POST
 def draft_transition(request, draft_id: int, name: str):
     draft = selectors.draft_get_for_user(request.user, draft_id)
-    form = TransitionForm(request.POST)
+    step = steps.step_get(name)
+    form = transition_form_class(step)(request.POST)
     # The browser's datetime-local field has no offset: it means the board's local time. The form field
     # makes a naive value aware in the current time zone, so validate with the board's zone active.
     with timezone.override(zoneinfo.ZoneInfo(draft.board.time_zone)):
@@ -268,16 +277,13 @@ def draft_transition(request, draft_id: int, name: str):
             for error in errors:
                 messages.error(request, f"{field}: {error}")
         return _render_detail(request, draft.pk, status=400)
+    arguments = dict(form.cleaned_data)
+    version = arguments.pop("version")
     return _act_then_show_draft(
         request,
         draft,
         lambda: services.draft_transition(
-            draft_id=draft.pk,
-            name=name,
-            actor=request.user,
-            comment=form.cleaned_data["comment"],
-            publish_at=form.cleaned_data["publish_at"],
-            expected_version=form.cleaned_data["version"],
+            draft_id=draft.pk, name=step.name, actor=request.user, expected_version=version, **arguments
         ),
     )
 

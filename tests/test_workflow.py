@@ -421,7 +421,7 @@ def test_it_emails_the_author_once_when_someone_else_moves_the_draft(
     message = mail.outbox[0]
     assert message.to == [personas.contributor.email]
     assert draft.title in message.subject
-    assert "request_changes" in message.body
+    assert "was sent back for changes by reviewer" in message.body  # the step's label, not its internal name
     assert "Shorter, please." in message.body
     event.refresh_from_db()
     assert event.notified_at is not None

@@ -2,6 +2,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from drafts.rendering import render_markdown
+from drafts.steps import past_tense
 
 register = template.Library()
 
@@ -13,4 +14,5 @@ def markdown(text: str) -> str:
 
 @register.filter
 def humanize_transition(name: str) -> str:
-    return name.replace("_", " ").capitalize()
+    """How the history names an event (its step's past tense, from drafts.steps)."""
+    return past_tense(name)
