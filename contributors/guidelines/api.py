@@ -83,7 +83,7 @@ class GuidelineViewSet(viewsets.GenericViewSet):
             if draft.board_id != guideline.board.pk:
                 raise Http404("No such draft on this board.")
             author = draft.author
-        problems = selectors.guideline_check(
+        report = selectors.guideline_check(
             guideline,
             title=data["title"],
             body=data["body"],
@@ -92,8 +92,9 @@ class GuidelineViewSet(viewsets.GenericViewSet):
         )
         result = {
             "version": guideline.version,
-            "blocking": any(p.blocking for p in problems),
-            "problems": [p.as_dict() for p in problems],
+            "blocking": report.blocking,
+            "total": report.total,
+            "problems": [p.as_dict() for p in report.problems],
         }
         return Response(CheckResultSerializer(result).data)
 

@@ -3,7 +3,8 @@
 from django.core.exceptions import PermissionDenied
 
 from contributors.agreements import gate
-from contributors.guidelines.checks import Problem, TextParts, run_checks
+from contributors.guidelines.checks import TextParts, check_text
+from contributors.guidelines.findings import CheckReport
 from contributors.guidelines.models import Guideline
 from contributors.models import Board
 from contributors.permissions import board_role, is_site_admin
@@ -45,9 +46,10 @@ def role_for_checks(user, board: Board) -> str | None:
 
 def guideline_check(
     guideline: Guideline, *, title: str = "", body: str = "", variants: dict | None = None, author_role=None
-) -> list[Problem]:
+) -> CheckReport:
+    """The problems the board's rules find (the first few per rule, with the total): pages, API and submit."""
     parts = TextParts(title=title or "", body=body or "", variants=dict(variants or {}), author_role=author_role)
-    return run_checks(guideline_rules(guideline), parts)
+    return check_text(guideline_rules(guideline), parts)
 
 
 def guideline_panel(user, board: Board) -> dict:

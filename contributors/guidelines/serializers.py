@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from contributors.guidelines.checks import RULE_KINDS, SEVERITIES
+from contributors.guidelines.checks import PROBLEMS_SHOWN, PROBLEMS_SHOWN_PER_RULE, RULE_KINDS, SEVERITIES
 from contributors.guidelines.models import GuidelineRule, GuidelineVersion
 
 
@@ -75,4 +75,10 @@ class ProblemSerializer(serializers.Serializer):
 class CheckResultSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     blocking = serializers.BooleanField(help_text="Whether a submit would be refused.")
-    problems = ProblemSerializer(many=True)
+    total = serializers.IntegerField(help_text="How many problems there are; only the first ones are listed.")
+    problems = ProblemSerializer(
+        many=True,
+        help_text=(
+            f"Blocking first, in reading order: the first {PROBLEMS_SHOWN_PER_RULE} per rule, {PROBLEMS_SHOWN} in all."
+        ),
+    )

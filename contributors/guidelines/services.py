@@ -138,20 +138,25 @@ def guideline_submit_check(*, draft, actor) -> dict:
     guideline = selectors.guideline_for_board(draft.board)
     if not guideline.pk:
         return {}
-    problems = selectors.guideline_check(
+    report = selectors.guideline_check(
         guideline,
         title=draft.title,
         body=draft.body,
         variants=draft.variants,
         author_role=selectors.role_for_checks(draft.author, draft.board),
     )
-    blocking = [problem for problem in problems if problem.blocking]
-    if blocking:
+    if report.blocking:
+        blocking = [problem for problem in report.problems if problem.blocking]
+        more = [f"… and {report.hidden:,} more problems."] if report.hidden else []
         raise ValidationError(
             [f"The board's guidelines (version {guideline.version}) block this submit:"]
             + [str(problem) for problem in blocking]
+            + more
         )
-    return {
+    data = {
         "guideline_version": guideline.version,
-        "guideline_warnings": [problem.as_dict() for problem in problems],
+        "guideline_warnings": [problem.as_dict() for problem in report.problems],
     }
+    if report.hidden:
+        data["guideline_warnings_total"] = report.total
+    return data

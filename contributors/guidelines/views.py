@@ -99,11 +99,12 @@ def guidelines_check(request, slug: str):
         if draft.board_id == guideline.board.pk:
             author = draft.author
     variants = {key: request.POST.get(f"variant_{key}", "") for key, _ in VARIANT_CHANNELS}
-    problems = selectors.guideline_check(
+    report = selectors.guideline_check(
         guideline,
         title=" ".join(request.POST.get("title", "").split()),
         body=request.POST.get("body", ""),
         variants={key: text for key, text in variants.items() if text.strip()},
         author_role=selectors.role_for_checks(author, guideline.board),
     )
-    return render(request, "guidelines/_problems.html", {"guideline": guideline, "problems": problems, "checked": True})
+    context = {"guideline": guideline, "problems": report.problems, "hidden": report.hidden, "checked": True}
+    return render(request, "guidelines/_problems.html", context)
