@@ -1,7 +1,18 @@
 from rest_framework import serializers
 
+from cocreate import limits
 from contributors.guidelines.checks import PROBLEMS_SHOWN, PROBLEMS_SHOWN_PER_RULE, RULE_KINDS, SEVERITIES
 from contributors.guidelines.models import GuidelineRule, GuidelineVersion
+
+
+def _version_field(**kwargs):
+    return serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text="The guidelines' version you started from; if given, refused with 409 when stale.",
+        **kwargs,
+    )
 
 
 class RuleSerializer(serializers.ModelSerializer):
@@ -13,9 +24,11 @@ class RuleSerializer(serializers.ModelSerializer):
         help_text="Per kind: " + "; ".join(f"{kind}: {cls.help}" for kind, cls in RULE_KINDS.items())
     )
 
+    version = _version_field(write_only=True)
+
     class Meta:
         model = GuidelineRule
-        fields = ["id", "kind", "label", "severity", "params", "description"]
+        fields = ["id", "kind", "label", "severity", "params", "description", "version"]
 
     def get_description(self, rule) -> str:
         return rule.as_rule().describe()
@@ -24,14 +37,24 @@ class RuleSerializer(serializers.ModelSerializer):
 class RuleUpdateSerializer(serializers.Serializer):
     severity = serializers.ChoiceField(choices=SEVERITIES, required=False)
     params = serializers.JSONField(required=False)
+    version = _version_field()
 
 
 class GuidelineSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="board.pk", read_only=True, help_text="The board's id.")
     board = serializers.CharField(source="board.slug", read_only=True)
-    brand = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
-    tone = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
-    version = serializers.IntegerField(read_only=True, help_text="0 until someone writes guidelines.")
+    brand = serializers.CharField(
+        allow_blank=True, required=False, trim_whitespace=False, max_length=limits.GUIDELINE_TEXT_MAX_CHARS
+    )
+    tone = serializers.CharField(
+        allow_blank=True, required=False, trim_whitespace=False, max_length=limits.GUIDELINE_TEXT_MAX_CHARS
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text="0 until someone writes guidelines. In a change: the version you started from (409 when stale).",
+    )
     updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
     rules = serializers.SerializerMethodField()
 
