@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 
+from cocreate import limits
 from contributors.agreements import gate
 from contributors.guidelines.checks import TextParts, check_text
 from contributors.guidelines.findings import CheckReport
@@ -47,7 +48,11 @@ def role_for_checks(user, board: Board) -> str | None:
 def guideline_check(
     guideline: Guideline, *, title: str = "", body: str = "", variants: dict | None = None, author_role=None
 ) -> CheckReport:
-    """The problems the board's rules find (the first few per rule, with the total): pages, API and submit."""
+    """The problems the board's rules find (the first few per rule, with the total): pages, API and submit.
+
+    Text no draft could hold is refused (ValidationError naming the field and its limit), not checked.
+    """
+    limits.require_draft_text_within(title=title, body=body, variants=variants)
     parts = TextParts(title=title or "", body=body or "", variants=dict(variants or {}), author_role=author_role)
     return check_text(guideline_rules(guideline), parts)
 

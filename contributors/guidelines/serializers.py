@@ -72,10 +72,18 @@ class GuidelineVersionSerializer(serializers.ModelSerializer):
 
 
 class CheckSerializer(serializers.Serializer):
-    title = serializers.CharField(allow_blank=True, required=False, default="", trim_whitespace=False)
-    body = serializers.CharField(allow_blank=True, required=False, default="", trim_whitespace=False)
+    """The limits are a draft's (cocreate/limits.py): text no draft could hold is refused, not checked."""
+
+    title = serializers.CharField(
+        allow_blank=True, required=False, default="", trim_whitespace=False, max_length=limits.DRAFT_TITLE_MAX_CHARS
+    )
+    body = serializers.CharField(
+        allow_blank=True, required=False, default="", trim_whitespace=False, max_length=limits.DRAFT_BODY_MAX_CHARS
+    )
     variants = serializers.DictField(
-        child=serializers.CharField(allow_blank=True, trim_whitespace=False), required=False, default=dict
+        child=serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=limits.DRAFT_VARIANT_MAX_CHARS),
+        required=False,
+        default=dict,
     )
     draft = serializers.IntegerField(
         required=False, allow_null=True, default=None, help_text="Check as this draft's author (default: you)."

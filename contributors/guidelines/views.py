@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -112,12 +112,19 @@ def guidelines_check(request, slug: str):
         if draft.board_id == guideline.board.pk:
             author = draft.author
     variants = {key: request.POST.get(f"variant_{key}", "") for key, _ in VARIANT_CHANNELS}
-    report = selectors.guideline_check(
-        guideline,
-        title=" ".join(request.POST.get("title", "").split()),
-        body=request.POST.get("body", ""),
-        variants={key: text for key, text in variants.items() if text.strip()},
-        author_role=selectors.role_for_checks(author, guideline.board),
-    )
+    try:
+        report = selectors.guideline_check(
+            guideline,
+            title=" ".join(request.POST.get("title", "").split()),
+            body=request.POST.get("body", ""),
+            variants={key: text for key, text in variants.items() if text.strip()},
+            author_role=selectors.role_for_checks(author, guideline.board),
+        )
+    except ValidationError as too_long:
+        context = {
+            "guideline": guideline,
+            "refused": [f"{k}: {m}" for k, ms in too_long.message_dict.items() for m in ms],
+        }
+        return render(request, "guidelines/_problems.html", context, status=400)
     context = {"guideline": guideline, "problems": report.problems, "hidden": report.hidden, "checked": True}
     return render(request, "guidelines/_problems.html", context)
