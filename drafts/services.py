@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
+from cocreate import limits
 from cocreate.errors import Conflict
 from contributors.agreements.gate import require_access
 from contributors.models import Board, User
@@ -103,6 +104,7 @@ def draft_create(
     tags: list[str] | None = None,
     variants: dict[str, str] | None = None,
 ) -> Draft:
+    limits.require_draft_text_within(title=title, body=body, variants=variants)
     if not has_board_perm(author, board, CONTRIBUTE):
         raise PermissionDenied("You cannot write drafts on this board.")
     require_access(author, board)  # an unsigned agreement refuses it, naming the agreement
@@ -125,6 +127,7 @@ def draft_update(
     variants: dict[str, str] | None = None,
 ) -> Draft:
     """Save new content if `version` is still current; otherwise 409 and nothing changes."""
+    limits.require_draft_text_within(title=title, body=body, variants=variants)
     draft = draft_get_for_user(actor, draft_id, for_update=True)
     require_current_version(draft, version)
     if not rules.can_edit(draft, actor):
@@ -269,6 +272,7 @@ def draft_coauthors_set(*, draft_id: int, actor: User, coauthor_ids: list[int]) 
 
 @transaction.atomic
 def comment_create(*, draft_id: int, author: User, body: str) -> DraftComment:
+    limits.require_comment_within(body)
     draft = draft_get_for_user(author, draft_id)
     body = (body or "").strip()
     if not body:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
+from cocreate import limits
 from contributors.agreements import selectors, services
 from contributors.agreements.models import Acceptance, Agreement, AgreementRequirement, AgreementVersion
 
@@ -68,6 +69,7 @@ class VersionForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         body, pdf = (data.get("body") or "").strip(), data.get("pdf")
+        limits.require_within({"body": (body, limits.AGREEMENT_BODY_MAX_CHARS)})
         if bool(body) == bool(pdf):
             raise ValidationError("Give the agreement either as Markdown text or as an uploaded PDF (one of the two).")
         if pdf:

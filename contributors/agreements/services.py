@@ -9,6 +9,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cocreate import limits
 from cocreate.errors import Conflict
 from contributors.agreements import selectors
 from contributors.agreements.models import Acceptance, Agreement, AgreementRequirement, AgreementVersion
@@ -85,6 +86,7 @@ def agreement_version_publish(
     actor: User | None,
 ) -> AgreementVersion:
     """A new version: from `effective_on` it replaces the previous one, and everybody accepts again."""
+    limits.require_within({"body": ((body or "").strip(), limits.AGREEMENT_BODY_MAX_CHARS)})
     _require_admin(actor)
     body = (body or "").strip()
     if bool(body) == bool(pdf):

@@ -23,6 +23,7 @@ class Brief(models.Model):
     deadline = models.DateTimeField()
     max_claims = models.PositiveIntegerField(default=1, help_text="How many contributors may take it.")
     closed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every change; for optimistic locking.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cocreate import limits
 from drafts.rendering import render_markdown
 from drafts.serializers import VisibleBoardField
 
@@ -30,13 +31,18 @@ class BriefSerializer(serializers.ModelSerializer):
             "claim_count",
             "status",
             "closed_at",
+            "version",
             "created_by",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["closed_at", "created_at", "updated_at"]
-        # The service cleans and checks every field; the serializer only parses types.
-        extra_kwargs = {"topic": {"max_length": None}, "description": {"trim_whitespace": False}}
+        read_only_fields = ["closed_at", "version", "created_at", "updated_at"]
+        # The service cleans and checks every field; the serializer only parses types (and refuses what no
+        # service would take before it is parsed further).
+        extra_kwargs = {
+            "topic": {"max_length": None},
+            "description": {"trim_whitespace": False, "max_length": limits.BRIEF_DESCRIPTION_MAX_CHARS},
+        }
 
     def get_status(self, brief) -> str:
         return brief_status(brief).value
@@ -44,10 +50,18 @@ class BriefSerializer(serializers.ModelSerializer):
 
 class BriefUpdateSerializer(serializers.Serializer):
     topic = serializers.CharField(required=False)
-    description = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
+    description = serializers.CharField(
+        allow_blank=True, required=False, trim_whitespace=False, max_length=limits.BRIEF_DESCRIPTION_MAX_CHARS
+    )
     channels = serializers.ListField(child=serializers.CharField(max_length=40), required=False, max_length=20)
     deadline = serializers.DateTimeField(required=False)
     max_claims = serializers.IntegerField(required=False)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text="The brief's version you started from; if given, refused with 409 when stale.",
+    )
 
 
 class ClaimDraftSerializer(serializers.Serializer):

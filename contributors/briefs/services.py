@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from cocreate import limits
 from cocreate.errors import Conflict
 from contributors.models import Board, User
 from contributors.permissions import has_board_perm
@@ -16,7 +17,7 @@ from drafts.services import CHANNEL_KEY_PATTERN, draft_create
 from .models import Brief, BriefClaim
 from .selectors import brief_get_for_user
 
-MAX_DESCRIPTION_LENGTH = 50_000
+MAX_DESCRIPTION_LENGTH = limits.BRIEF_DESCRIPTION_MAX_CHARS
 MAX_CLAIMS_LIMIT = 100
 MAX_CHANNELS = 20
 
@@ -28,16 +29,13 @@ def _clean_topic(topic: str) -> str:
     topic = " ".join((topic or "").split())
     if not topic:
         raise ValidationError({"topic": ["Say what the brief is about: a topic is required."]})
-    if len(topic) > 200:
-        raise ValidationError({"topic": [f"Keep the topic to 200 characters (it has {len(topic)})."]})
+    limits.require_within({"topic": (topic, limits.BRIEF_TOPIC_MAX_CHARS)})
     return topic
 
 
 def _clean_description(description: str) -> str:
     description = description or ""
-    if len(description) > MAX_DESCRIPTION_LENGTH:
-        message = f"The description is limited to {MAX_DESCRIPTION_LENGTH:,} characters."
-        raise ValidationError({"description": [message]})
+    limits.require_within({"description": (description, MAX_DESCRIPTION_LENGTH)})
     return description
 
 
@@ -133,6 +131,15 @@ def _locked_brief(actor: User, brief_id: int) -> Brief:
     return Brief.objects.select_for_update().select_related("board").get(pk=brief_id)
 
 
+def _require_current_version(brief: Brief, version: int | None) -> None:
+    """409 when the caller edited an older version than the brief's (None: the caller did not say)."""
+    if version is not None and version != brief.version:
+        raise Conflict(
+            f"This brief changed since you opened it (you had version {version}, it is now {brief.version}). "
+            "Reload it and apply your changes again."
+        )
+
+
 @transaction.atomic
 def brief_update(
     *,
@@ -143,10 +150,15 @@ def brief_update(
     channels: list[str] | None = None,
     deadline: datetime | None = None,
     max_claims: int | None = None,
+    version: int | None = None,
 ) -> Brief:
-    """Change what is given; the deadline is checked only when it changes (an expired brief can be extended)."""
+    """Change what is given; the deadline is checked only when it changes (an expired brief can be extended).
+
+    `version` is the one the caller started from: 409 when the brief has changed since.
+    """
     brief = _locked_brief(actor, brief_id)
     _require_manager(actor, brief.board)
+    _require_current_version(brief, version)
     if topic is not None:
         brief.topic = _clean_topic(topic)
     if description is not None:
@@ -157,19 +169,22 @@ def brief_update(
         brief.deadline = _clean_deadline(deadline)
     if max_claims is not None:
         brief.max_claims = _clean_max_claims(max_claims, claimed=brief.claims.count())
+    brief.version += 1
     brief.save()
     return brief
 
 
 @transaction.atomic
-def brief_close(*, brief_id: int, actor: User) -> Brief:
+def brief_close(*, brief_id: int, actor: User, version: int | None = None) -> Brief:
     """No more claims; the drafts already written for it carry on through the workflow."""
     brief = _locked_brief(actor, brief_id)
     _require_manager(actor, brief.board)
     if brief.is_closed:
         raise Conflict("This brief is already closed.")
+    _require_current_version(brief, version)
     brief.closed_at = timezone.now()
-    brief.save(update_fields=["closed_at", "updated_at"])
+    brief.version += 1
+    brief.save(update_fields=["closed_at", "version", "updated_at"])
     return brief
 
 

@@ -39,6 +39,10 @@ def _content(form: BriefForm) -> dict:
     }
 
 
+def _version(form: BriefForm) -> dict:
+    return {"version": form.cleaned_data["version"]}
+
+
 @login_required
 def brief_list(request, slug: str):
     board = board_get_for_user(request.user, slug=slug)
@@ -117,7 +121,7 @@ def brief_edit(request, brief_id: int):
             if form.is_valid():
                 try:
                     with report_service_errors(request):
-                        services.brief_update(brief_id=brief.pk, actor=request.user, **_content(form))
+                        services.brief_update(brief_id=brief.pk, actor=request.user, **_content(form), **_version(form))
                     return redirect("brief-detail", brief_id=brief.pk)
                 except ServiceRefused as refused:
                     status = refused.status

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from cocreate import limits
 from contributors.guidelines import services
 from contributors.guidelines.checks import RULE_KINDS, rule_from
 from contributors.guidelines.models import Guideline, GuidelineRule, GuidelineVersion
@@ -33,8 +34,21 @@ class GuidelineRuleInline(admin.TabularInline):
         return False
 
 
+class GuidelineAdminForm(forms.ModelForm):
+    class Meta:
+        model = Guideline
+        fields = ("board", "brand", "tone")
+
+    def clean(self):
+        data = super().clean()
+        # The service's limits, shown at the fields before save_model (which cannot refuse with a form error).
+        limits.require_within({name: (data.get(name), limits.GUIDELINE_TEXT_MAX_CHARS) for name in ("brand", "tone")})
+        return data
+
+
 @admin.register(Guideline)
 class GuidelineAdmin(admin.ModelAdmin):
+    form = GuidelineAdminForm
     list_display = ("board", "version", "updated_at")
     fields = ("board", "brand", "tone", "version")
     readonly_fields = ("version",)

@@ -1,9 +1,10 @@
 """JSON API for guidelines, keyed by the board's id. Thin: parse input, call a selector or service."""
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from contributors.agreements import gate
@@ -27,6 +28,15 @@ def _int(value) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise Http404("Not found.") from None
+
+
+def _version(params) -> int | None:
+    value = params.get("version")
+    if value is None:
+        return None
+    if not (value.isascii() and value.isdigit() and int(value) <= 2**31 - 1):
+        raise ValidationError({"version": ["Give the guidelines' version as a whole number."]})
+    return int(value)
 
 
 class GuidelineViewSet(viewsets.GenericViewSet):
@@ -83,7 +93,7 @@ class GuidelineViewSet(viewsets.GenericViewSet):
             if draft.board_id != guideline.board.pk:
                 raise Http404("No such draft on this board.")
             author = draft.author
-        problems = selectors.guideline_check(
+        report = selectors.guideline_check(
             guideline,
             title=data["title"],
             body=data["body"],
@@ -92,8 +102,9 @@ class GuidelineViewSet(viewsets.GenericViewSet):
         )
         result = {
             "version": guideline.version,
-            "blocking": any(p.blocking for p in problems),
-            "problems": [p.as_dict() for p in problems],
+            "blocking": report.blocking,
+            "total": report.total,
+            "problems": [p.as_dict() for p in report.problems],
         }
         return Response(CheckResultSerializer(result).data)
 
@@ -112,12 +123,19 @@ class GuidelineViewSet(viewsets.GenericViewSet):
         return Response(RuleSerializer(guideline.rules.all() if guideline.pk else [], many=True).data)
 
     @extend_schema(methods=["patch"], request=RuleUpdateSerializer, responses={200: RuleSerializer})
-    @extend_schema(methods=["delete"], request=None, responses={204: None})
+    @extend_schema(
+        methods=["delete"],
+        request=None,
+        responses={204: None},
+        parameters=[OpenApiParameter("version", int, description="If given, refused with 409 when stale.")],
+    )
     @action(detail=True, methods=["patch", "delete"], url_path=r"rules/(?P<rule_id>[0-9]+)", url_name="rule")
     def rule(self, request, pk=None, rule_id=None):
         board = selectors.guideline_readable_board(request.user, pk=_int(pk))
         if request.method == "DELETE":
-            services.guideline_rule_delete(board=board, actor=request.user, rule_id=_int(rule_id))
+            services.guideline_rule_delete(
+                board=board, actor=request.user, rule_id=_int(rule_id), version=_version(request.query_params)
+            )
             return Response(status=status.HTTP_204_NO_CONTENT)
         serializer = RuleUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -2,7 +2,13 @@ import json
 
 from django import forms
 
+from cocreate import limits
 from contributors.guidelines.checks import RULE_KINDS, SEVERITIES
+
+
+def _version_field():
+    # The guidelines' version the page was rendered with: the service answers 409 when it is stale.
+    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1)
 
 
 class GuidelineForm(forms.Form):
@@ -11,15 +17,18 @@ class GuidelineForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
         required=False,
         strip=False,
-        help_text="Markdown.",
+        max_length=limits.GUIDELINE_TEXT_MAX_CHARS,
+        help_text=f"Markdown, up to {limits.GUIDELINE_TEXT_MAX_CHARS:,} characters.",
     )
     tone = forms.CharField(
         label="Tone of voice",
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
         strip=False,
-        help_text="Markdown.",
+        max_length=limits.GUIDELINE_TEXT_MAX_CHARS,
+        help_text=f"Markdown, up to {limits.GUIDELINE_TEXT_MAX_CHARS:,} characters.",
     )
+    version = _version_field()
 
 
 class RuleForm(forms.Form):
@@ -28,8 +37,10 @@ class RuleForm(forms.Form):
     params = forms.CharField(
         label="Parameters (JSON)",
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=limits.GUIDELINE_RULE_PARAMS_MAX_CHARS,
         help_text=" · ".join(f"{cls.label}: {cls.help}" for cls in RULE_KINDS.values()),
     )
+    version = _version_field()
 
     def clean_params(self):
         try:

@@ -2,8 +2,10 @@
 
 from django.core.exceptions import PermissionDenied
 
+from cocreate import limits
 from contributors.agreements import gate
-from contributors.guidelines.checks import Problem, TextParts, run_checks
+from contributors.guidelines.checks import TextParts, check_text
+from contributors.guidelines.findings import CheckReport
 from contributors.guidelines.models import Guideline
 from contributors.models import Board
 from contributors.permissions import board_role, is_site_admin
@@ -45,9 +47,14 @@ def role_for_checks(user, board: Board) -> str | None:
 
 def guideline_check(
     guideline: Guideline, *, title: str = "", body: str = "", variants: dict | None = None, author_role=None
-) -> list[Problem]:
+) -> CheckReport:
+    """The problems the board's rules find (the first few per rule, with the total): pages, API and submit.
+
+    Text no draft could hold is refused (ValidationError naming the field and its limit), not checked.
+    """
+    limits.require_draft_text_within(title=title, body=body, variants=variants)
     parts = TextParts(title=title or "", body=body or "", variants=dict(variants or {}), author_role=author_role)
-    return run_checks(guideline_rules(guideline), parts)
+    return check_text(guideline_rules(guideline), parts)
 
 
 def guideline_panel(user, board: Board) -> dict:

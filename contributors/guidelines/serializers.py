@@ -1,7 +1,18 @@
 from rest_framework import serializers
 
-from contributors.guidelines.checks import RULE_KINDS, SEVERITIES
+from cocreate import limits
+from contributors.guidelines.checks import PROBLEMS_SHOWN, PROBLEMS_SHOWN_PER_RULE, RULE_KINDS, SEVERITIES
 from contributors.guidelines.models import GuidelineRule, GuidelineVersion
+
+
+def _version_field(**kwargs):
+    return serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text="The guidelines' version you started from; if given, refused with 409 when stale.",
+        **kwargs,
+    )
 
 
 class RuleSerializer(serializers.ModelSerializer):
@@ -13,9 +24,11 @@ class RuleSerializer(serializers.ModelSerializer):
         help_text="Per kind: " + "; ".join(f"{kind}: {cls.help}" for kind, cls in RULE_KINDS.items())
     )
 
+    version = _version_field(write_only=True)
+
     class Meta:
         model = GuidelineRule
-        fields = ["id", "kind", "label", "severity", "params", "description"]
+        fields = ["id", "kind", "label", "severity", "params", "description", "version"]
 
     def get_description(self, rule) -> str:
         return rule.as_rule().describe()
@@ -24,14 +37,24 @@ class RuleSerializer(serializers.ModelSerializer):
 class RuleUpdateSerializer(serializers.Serializer):
     severity = serializers.ChoiceField(choices=SEVERITIES, required=False)
     params = serializers.JSONField(required=False)
+    version = _version_field()
 
 
 class GuidelineSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="board.pk", read_only=True, help_text="The board's id.")
     board = serializers.CharField(source="board.slug", read_only=True)
-    brand = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
-    tone = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
-    version = serializers.IntegerField(read_only=True, help_text="0 until someone writes guidelines.")
+    brand = serializers.CharField(
+        allow_blank=True, required=False, trim_whitespace=False, max_length=limits.GUIDELINE_TEXT_MAX_CHARS
+    )
+    tone = serializers.CharField(
+        allow_blank=True, required=False, trim_whitespace=False, max_length=limits.GUIDELINE_TEXT_MAX_CHARS
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text="0 until someone writes guidelines. In a change: the version you started from (409 when stale).",
+    )
     updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
     rules = serializers.SerializerMethodField()
 
@@ -49,10 +72,18 @@ class GuidelineVersionSerializer(serializers.ModelSerializer):
 
 
 class CheckSerializer(serializers.Serializer):
-    title = serializers.CharField(allow_blank=True, required=False, default="", trim_whitespace=False)
-    body = serializers.CharField(allow_blank=True, required=False, default="", trim_whitespace=False)
+    """The limits are a draft's (cocreate/limits.py): text no draft could hold is refused, not checked."""
+
+    title = serializers.CharField(
+        allow_blank=True, required=False, default="", trim_whitespace=False, max_length=limits.DRAFT_TITLE_MAX_CHARS
+    )
+    body = serializers.CharField(
+        allow_blank=True, required=False, default="", trim_whitespace=False, max_length=limits.DRAFT_BODY_MAX_CHARS
+    )
     variants = serializers.DictField(
-        child=serializers.CharField(allow_blank=True, trim_whitespace=False), required=False, default=dict
+        child=serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=limits.DRAFT_VARIANT_MAX_CHARS),
+        required=False,
+        default=dict,
     )
     draft = serializers.IntegerField(
         required=False, allow_null=True, default=None, help_text="Check as this draft's author (default: you)."
@@ -75,4 +106,10 @@ class ProblemSerializer(serializers.Serializer):
 class CheckResultSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     blocking = serializers.BooleanField(help_text="Whether a submit would be refused.")
-    problems = ProblemSerializer(many=True)
+    total = serializers.IntegerField(help_text="How many problems there are; only the first ones are listed.")
+    problems = ProblemSerializer(
+        many=True,
+        help_text=(
+            f"Blocking first, in reading order: the first {PROBLEMS_SHOWN_PER_RULE} per rule, {PROBLEMS_SHOWN} in all."
+        ),
+    )

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 
+from cocreate import limits
+from cocreate.errors import Conflict
 from contributors.guidelines import selectors
 from contributors.guidelines.checks import rule_from
 from contributors.guidelines.models import Guideline, GuidelineRule, GuidelineVersion
@@ -15,8 +17,8 @@ from contributors.models import Board, User
 from contributors.permissions import has_board_perm
 from contributors.roles import MANAGE
 
-MAX_TEXT_LENGTH = 50_000
-MAX_RULES = 100
+MAX_TEXT_LENGTH = limits.GUIDELINE_TEXT_MAX_CHARS
+MAX_RULES = limits.GUIDELINE_RULES_MAX
 
 
 def _require_manager(actor: User | None, board: Board) -> None:
@@ -31,6 +33,15 @@ def _locked_guideline(board: Board) -> Guideline:
     except IntegrityError:  # another request created it first; it exists now
         pass
     return Guideline.objects.select_for_update().get(board=board)
+
+
+def _require_current_version(guideline: Guideline, version: int | None) -> None:
+    """409 when the caller edited an older version than the guidelines' (None: the caller did not say)."""
+    if version is not None and version != guideline.version:
+        raise Conflict(
+            f"The guidelines changed since you opened them (you had version {version}, they are now at version "
+            f"{guideline.version}). Reload them and apply your changes again."
+        )
 
 
 def _record_version(guideline: Guideline, actor: User | None, change: str) -> GuidelineVersion:
@@ -49,18 +60,21 @@ def _record_version(guideline: Guideline, actor: User | None, change: str) -> Gu
 
 @transaction.atomic
 def guideline_update(
-    *, board: Board, actor: User | None, brand: str | None = None, tone: str | None = None
+    *,
+    board: Board,
+    actor: User | None,
+    brand: str | None = None,
+    tone: str | None = None,
+    version: int | None = None,
 ) -> Guideline:
-    """Save new brand guidelines and/or tone of voice; no new version when nothing changed."""
+    """Save new brand guidelines and/or tone of voice; no new version when nothing changed.
+
+    `version` is the one the caller started from: 409 when the guidelines have moved on since.
+    """
     _require_manager(actor, board)
-    errors = {
-        name: [f"Keep it to {MAX_TEXT_LENGTH:,} characters."]
-        for name, text in (("brand", brand), ("tone", tone))
-        if text is not None and len(text) > MAX_TEXT_LENGTH
-    }
-    if errors:
-        raise ValidationError(errors)
+    limits.require_within({"brand": (brand, MAX_TEXT_LENGTH), "tone": (tone, MAX_TEXT_LENGTH)})
     guideline = _locked_guideline(board)
+    _require_current_version(guideline, version)
     changed = []
     if brand is not None and brand != guideline.brand:
         guideline.brand = brand
@@ -83,10 +97,13 @@ def _clean_rule(*, kind: str, severity: str, params: dict) -> dict:
 
 
 @transaction.atomic
-def guideline_rule_create(*, board: Board, actor: User | None, kind: str, severity: str, params: dict) -> GuidelineRule:
+def guideline_rule_create(
+    *, board: Board, actor: User | None, kind: str, severity: str, params: dict, version: int | None = None
+) -> GuidelineRule:
     _require_manager(actor, board)
     params = _clean_rule(kind=kind, severity=severity, params=params)
     guideline = _locked_guideline(board)
+    _require_current_version(guideline, version)
     if guideline.rules.count() >= MAX_RULES:
         raise ValidationError(f"A board has at most {MAX_RULES} rules.")
     rule = GuidelineRule.objects.create(guideline=guideline, kind=kind, severity=severity, params=params)
@@ -94,8 +111,9 @@ def guideline_rule_create(*, board: Board, actor: User | None, kind: str, severi
     return rule
 
 
-def _locked_rule(board: Board, rule_id: int) -> tuple[Guideline, GuidelineRule]:
+def _locked_rule(board: Board, rule_id: int, version: int | None) -> tuple[Guideline, GuidelineRule]:
     guideline = _locked_guideline(board)
+    _require_current_version(guideline, version)
     rule = guideline.rules.filter(pk=rule_id).first()
     if rule is None:
         raise Http404("No such rule on this board.")
@@ -110,9 +128,10 @@ def guideline_rule_update(
     rule_id: int,
     severity: str | None = None,
     params: dict | None = None,
+    version: int | None = None,
 ) -> GuidelineRule:
     _require_manager(actor, board)
-    guideline, rule = _locked_rule(board, rule_id)
+    guideline, rule = _locked_rule(board, rule_id, version)
     severity = rule.severity if severity is None else severity
     params = _clean_rule(kind=rule.kind, severity=severity, params=rule.params if params is None else params)
     if (severity, params) == (rule.severity, rule.params):
@@ -124,9 +143,9 @@ def guideline_rule_update(
 
 
 @transaction.atomic
-def guideline_rule_delete(*, board: Board, actor: User | None, rule_id: int) -> None:
+def guideline_rule_delete(*, board: Board, actor: User | None, rule_id: int, version: int | None = None) -> None:
     _require_manager(actor, board)
-    guideline, rule = _locked_rule(board, rule_id)
+    guideline, rule = _locked_rule(board, rule_id, version)
     description = rule.as_rule().describe()
     rule_pk = rule.pk
     rule.delete()
@@ -138,20 +157,25 @@ def guideline_submit_check(*, draft, actor) -> dict:
     guideline = selectors.guideline_for_board(draft.board)
     if not guideline.pk:
         return {}
-    problems = selectors.guideline_check(
+    report = selectors.guideline_check(
         guideline,
         title=draft.title,
         body=draft.body,
         variants=draft.variants,
         author_role=selectors.role_for_checks(draft.author, draft.board),
     )
-    blocking = [problem for problem in problems if problem.blocking]
-    if blocking:
+    if report.blocking:
+        blocking = [problem for problem in report.problems if problem.blocking]
+        more = [f"… and {report.hidden:,} more problems."] if report.hidden else []
         raise ValidationError(
             [f"The board's guidelines (version {guideline.version}) block this submit:"]
             + [str(problem) for problem in blocking]
+            + more
         )
-    return {
+    data = {
         "guideline_version": guideline.version,
-        "guideline_warnings": [problem.as_dict() for problem in problems],
+        "guideline_warnings": [problem.as_dict() for problem in report.problems],
     }
+    if report.hidden:
+        data["guideline_warnings_total"] = report.total
+    return data

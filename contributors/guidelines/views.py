@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,6 +15,13 @@ from drafts.forms import VARIANT_CHANNELS
 from drafts.selectors import draft_get_for_user
 
 
+def _whole_number(value: str) -> int | None:
+    """A version or id from a form or query string; None unless it is plain digits within a database integer."""
+    if value.isascii() and value.isdigit() and int(value) <= 2**31 - 1:
+        return int(value)
+    return None
+
+
 def _page(request, board, *, status: int = 200, **extra):
     guideline = selectors.guideline_for_board(board)
     can_manage = has_board_perm(request.user, board, MANAGE)
@@ -24,7 +31,7 @@ def _page(request, board, *, status: int = 200, **extra):
         "rules": guideline.rules.all() if guideline.pk else [],
         "versions": selectors.guideline_versions(guideline),
         "can_manage": can_manage,
-        "rule_form": RuleForm() if can_manage else None,
+        "rule_form": RuleForm(initial={"version": guideline.version}) if can_manage else None,
         **extra,
     }
     return render(request, "guidelines/guidelines.html", context, status=status)
@@ -55,7 +62,7 @@ def guidelines_edit(request, slug: str):
         else:
             status = 400
     else:
-        form = GuidelineForm(initial={"brand": guideline.brand, "tone": guideline.tone})
+        form = GuidelineForm(initial={"brand": guideline.brand, "tone": guideline.tone, "version": guideline.version})
     context = {"board": board, "guideline": guideline, "form": form}
     return render(request, "guidelines/guidelines_form.html", context, status=status)
 
@@ -82,7 +89,13 @@ def guidelines_rule_create(request, slug: str):
 @require_POST
 def guidelines_rule_delete(request, slug: str, rule_id: int):
     board = selectors.guideline_readable_board(request.user, slug=slug)
-    services.guideline_rule_delete(board=board, actor=request.user, rule_id=rule_id)
+    try:
+        with report_service_errors(request):
+            services.guideline_rule_delete(
+                board=board, actor=request.user, rule_id=rule_id, version=_whole_number(request.POST.get("version", ""))
+            )
+    except ServiceRefused as refused:
+        return _page(request, board, status=refused.status)
     messages.success(request, "Rule removed.")
     return redirect("guidelines", slug=board.slug)
 
@@ -93,17 +106,25 @@ def guidelines_check(request, slug: str):
     """The problems fragment for the draft form's current content; nothing is saved."""
     guideline = selectors.guideline_get_for_user(request.user, slug=slug)
     author = request.user
-    draft_id = request.GET.get("draft", "")
-    if draft_id.isdigit():
-        draft = draft_get_for_user(request.user, int(draft_id))
+    draft_id = _whole_number(request.GET.get("draft", ""))
+    if draft_id is not None:
+        draft = draft_get_for_user(request.user, draft_id)
         if draft.board_id == guideline.board.pk:
             author = draft.author
     variants = {key: request.POST.get(f"variant_{key}", "") for key, _ in VARIANT_CHANNELS}
-    problems = selectors.guideline_check(
-        guideline,
-        title=" ".join(request.POST.get("title", "").split()),
-        body=request.POST.get("body", ""),
-        variants={key: text for key, text in variants.items() if text.strip()},
-        author_role=selectors.role_for_checks(author, guideline.board),
-    )
-    return render(request, "guidelines/_problems.html", {"guideline": guideline, "problems": problems, "checked": True})
+    try:
+        report = selectors.guideline_check(
+            guideline,
+            title=" ".join(request.POST.get("title", "").split()),
+            body=request.POST.get("body", ""),
+            variants={key: text for key, text in variants.items() if text.strip()},
+            author_role=selectors.role_for_checks(author, guideline.board),
+        )
+    except ValidationError as too_long:
+        context = {
+            "guideline": guideline,
+            "refused": [f"{k}: {m}" for k, ms in too_long.message_dict.items() for m in ms],
+        }
+        return render(request, "guidelines/_problems.html", context, status=400)
+    context = {"guideline": guideline, "problems": report.problems, "hidden": report.hidden, "checked": True}
+    return render(request, "guidelines/_problems.html", context)

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from cocreate import limits
 from cocreate.errors import Conflict
 from contributors.invitations.models import Invitation, InvitationStatus
 from contributors.invitations.selectors import invitation_from_token, invitation_token
@@ -83,6 +84,7 @@ def invitation_create(
     *, board: Board, email: str, role: str, inviter: User, message: str = "", site_url: str
 ) -> Invitation:
     """Invite `email` to `board`. An open invitation to the same address is refreshed and re-sent instead."""
+    limits.require_within({"message": (message, limits.INVITATION_MESSAGE_MAX_CHARS)})
     require_manager(actor=inviter, board=board)
     email = (email or "").strip().lower()
     errors = {}
