@@ -92,6 +92,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # {{ user|person }}: display name and @username, wherever a page shows who did something.
+            "builtins": ["contributors.profiles.templatetags.people"],
         },
     },
 ]
