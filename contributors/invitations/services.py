@@ -24,7 +24,7 @@ from contributors.invitations.models import Invitation, InvitationStatus
 from contributors.invitations.selectors import invitation_from_token, invitation_token
 from contributors.models import Board, User
 from contributors.permissions import board_role, has_board_perm
-from contributors.profiles.people import person_label
+from contributors.profiles.people import person_label, validate_visible_name
 from contributors.roles import MANAGE, ROLE_ORDER, ROLE_PERMISSIONS, SITE_ADMIN, Role
 from contributors.services import board_role_grant
 
@@ -89,8 +89,9 @@ def invitation_create(
     errors = {}
     try:
         validate_email(email)
-    except ValidationError:
-        errors["email"] = "Enter a valid e-mail address."
+        validate_visible_name(email)  # it becomes the invited person's username
+    except ValidationError as exc:
+        errors["email"] = exc.messages if exc.code == "invisible_characters" else "Enter a valid e-mail address."
     if role not in ROLE_PERMISSIONS:
         errors["role"] = f"Choose one of {', '.join(Role.values)}."
     if errors:
@@ -235,6 +236,11 @@ def invitation_accept_new_user(*, token: str, name: str, password: str) -> tuple
     errors = {}
     if not name:
         errors["name"] = "Tell us your name."
+    for field, value in (("name", name), ("__all__", invitation.email)):  # the address becomes the username
+        try:
+            validate_visible_name(value)
+        except ValidationError as exc:
+            errors.setdefault(field, exc.messages)
     try:
         validate_password(password, user=user)
     except ValidationError as exc:
