@@ -85,4 +85,4 @@ class RevokeApiTokensOnPasswordChange:
             api_tokens_revoke_all(user=user)
 
     def get_help_text(self) -> str:
-        return ""
+        return "Setting a new password revokes all your API tokens."
