@@ -48,7 +48,7 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -92,6 +92,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # {{ user|person }}: display name and @username, wherever a page shows who did something.
+            "builtins": ["contributors.profiles.templatetags.people"],
         },
     },
 ]
@@ -130,6 +132,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: revokes the user's API tokens whenever their password changes, however it changes.
+    {"NAME": "contributors.profiles.tokens.RevokeApiTokensOnPasswordChange"},
 ]
 # Failed sign-ins are throttled per (username, IP address) pair: a guesser is stopped, but someone guessing
 # from elsewhere cannot lock the real user out, and a lockout ends by itself after the cool-off.
@@ -249,7 +253,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Cocreate <noreply@loc
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous API caller gets 401 with a WWW-Authenticate header, not 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -264,6 +268,16 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "cocreate.api.exception_handler",
     "PAGE_SIZE": 50,
 }
+# API tokens (django-rest-knox): several per user, stored as digests, each ending after API_TOKEN_TTL_DAYS.
+# A password change or reset and deactivating the account revoke them all (contributors/profiles/tokens.py).
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=float(os.environ.get("API_TOKEN_TTL_DAYS", 30))),
+    "AUTH_HEADER_PREFIX": "Token",
+}
+API_TOKEN_MAX_PER_USER = int(os.environ.get("API_TOKEN_MAX_PER_USER", 20))
+# Password reset requests: at most this many an hour per address, and as many per client address.
+PASSWORD_RESET_RATE_PER_HOUR = int(os.environ.get("PASSWORD_RESET_RATE_PER_HOUR", 5))
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cocreate API",
     "DESCRIPTION": "Boards, drafts and their review workflow.",

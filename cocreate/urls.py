@@ -4,9 +4,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from cocreate.auth_api import TokenView
+from cocreate import auth_api
 from contributors import api as contributors_api
 from contributors import views as contributors_views
+from contributors.profiles import account_views
 from drafts import api as drafts_api
 from drafts import views as drafts_views
 from publishing import api as publishing_api
@@ -18,7 +19,11 @@ router.register("channels", publishing_api.ChannelViewSet, basename="api-channel
 router.register("publications", publishing_api.PublicationViewSet, basename="api-publication")
 
 api_urlpatterns = [
-    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/token/", auth_api.TokenView.as_view(), name="api-token"),
+    path("auth/logout/", auth_api.LogoutView.as_view(), name="api-logout"),
+    path("auth/logout-all/", auth_api.LogoutAllView.as_view(), name="api-logout-all"),
+    path("auth/tokens/", auth_api.TokenListView.as_view(), name="api-token-list"),
+    path("auth/tokens/<str:token_id>/", auth_api.TokenDetailView.as_view(), name="api-token-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("contributors.invitations.api_urls")),
@@ -34,7 +39,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Password reset: the "sent" page is the same whether or not the address has an account.
-    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/", account_views.password_reset, name="password_reset"),
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "password-reset/<uidb64>/<token>/",
@@ -42,6 +47,8 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("password-reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("password-change/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password-change/done/", account_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("boards/<slug:slug>/", contributors_views.board_detail, name="board-detail"),
     path("boards/<slug:slug>/members/", contributors_views.board_members, name="board-members"),
     path("boards/<slug:slug>/drafts/new/", drafts_views.draft_create, name="draft-create"),

@@ -1,5 +1,5 @@
 """Permission matrix rows for invitations: managers (and admins) invite, resend and revoke; anyone with
-the link may open it, and accepting needs only the link (a newcomer creates an account on the way)."""
+the link may open it, and only the invited address may accept (a newcomer creates its account on the way)."""
 
 from contributors.invitations import services
 from contributors.invitations.selectors import invitation_token
@@ -18,6 +18,28 @@ def invitation(ctx):
             site_url="http://testserver/",
         ),
     )
+
+
+def invitation_to_outsider(ctx):
+    return ctx.once(
+        "invitation-to-outsider",
+        lambda: services.invitation_create(
+            board=ctx.personas.board,
+            email=ctx.personas.outsider.email,
+            role="contributor",
+            inviter=ctx.personas.manager,
+            site_url="http://testserver/",
+        ),
+    )
+
+
+def outsiders_link(ctx) -> dict:
+    return {"token": invitation_token(invitation_to_outsider(ctx))}
+
+
+def outsiders_accept_json(ctx) -> dict:
+    body = {"token": invitation_token(invitation_to_outsider(ctx))}
+    return {**body, **NEWCOMER} if ctx.user is None else body
 
 
 def board_and_invitation(ctx) -> dict:
@@ -75,17 +97,24 @@ def matrix_entries(m) -> list:
         m.page("invitation-revoke",   "GET",  E(302, 405, 405, 405, 405, 405), kwargs=board_and_invitation),
         m.page("invitation-revoke",   "POST", E(302, 404, 403, 403, 302, 302), kwargs=board_and_invitation,
                redirect=to_list),
-        # The link is the credential: whoever holds it may open it. A newcomer's account is confirmed on a
-        # page (200); a signed-in person is sent to the board (never lowering a role they already hold).
+        # Anyone holding the link may open it, but only the invited person joins: a newcomer creates the
+        # account of the invited address (its confirmation page, 200); a signed-in person whose account has
+        # another address is told whom it was sent to (GET 200, POST 403) and nothing changes.
         m.page("invitation-accept",   "GET",  E(200, 200, 200, 200, 200, 200), kwargs=invitation_link),
-        m.page("invitation-accept",   "POST", E(200, 302, 302, 302, 302, 302), kwargs=invitation_link,
-               data=accept_form, redirect=to_board),
+        m.page("invitation-accept",   "POST", E(200, 403, 403, 403, 403, 403), kwargs=invitation_link,
+               data=accept_form),
+        # Sent to the outsider's address: the outsider joins; anyone else signed in is refused, and a
+        # newcomer cannot create a second account for an address that has one.
+        m.page("invitation-accept",   "POST", E(400, 302, 403, 403, 403, 403), kwargs=outsiders_link,
+               data=accept_form, redirect=to_board, variant="to-outsider"),
         m.api("api-invitation-list",   "GET",  E(401, 200, 200, 200, 200, 200), kwargs=existing_invitation,
               shows=api_lists_invitation, seen_by=managers),
         m.api("api-invitation-list",   "POST", E(401, 404, 403, 403, 201, 201), data=new_invitation_json),
         m.api("api-invitation-detail", "GET",  E(401, 404, 403, 403, 200, 200), kwargs=invitation_pk),
         m.api("api-invitation-resend", "POST", E(401, 404, 403, 403, 200, 200), kwargs=invitation_pk),
         m.api("api-invitation-revoke", "POST", E(401, 404, 403, 403, 200, 200), kwargs=invitation_pk),
-        m.api("api-invitation-accept", "POST", E(201, 200, 200, 200, 200, 200), data=accept_json),
+        m.api("api-invitation-accept", "POST", E(201, 403, 403, 403, 403, 403), data=accept_json),
+        m.api("api-invitation-accept", "POST", E(400, 200, 403, 403, 403, 403), data=outsiders_accept_json,
+              variant="to-outsider"),
     ]
     # fmt: on

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from django.test import override_settings
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from contributors.models import Board, RoleChange, User
@@ -76,16 +76,20 @@ def test_it_issues_a_token_for_a_username_and_password_and_accepts_it(personas, 
     token = response.json()["token"]
     assert isinstance(token, str)
     assert len(token) >= 20
-    assert Token.objects.get(key=token).user == personas.contributor
+    assert AuthToken.objects.get().user == personas.contributor
+    assert token not in {t.digest for t in AuthToken.objects.all()}  # only a digest is stored
 
     anonymous.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     listed = anonymous.get("/api/drafts/")
     assert listed.status_code == 200
     assert [d["id"] for d in listed.json()["results"]] == [draft.pk]
 
-    # Asking again gives the same token (integrations may cache it).
+    # Each sign-in gets a token of its own, with an expiry; the first one keeps working.
     again = APIClient().post("/api/auth/token/", {"username": "contributor", "password": PASSWORD}, format="json")
-    assert again.json() == {"token": token}
+    assert again.json()["token"] != token
+    assert again.json()["expiry"]
+    assert AuthToken.objects.filter(user=personas.contributor).count() == 2
+    assert anonymous.get("/api/drafts/").status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -105,7 +109,7 @@ def test_it_refuses_bad_credentials_with_400_and_a_message(personas, credentials
     messages = [m for msgs in body.values() for m in msgs]
     assert messages
     assert all(isinstance(m, str) and m for m in messages)
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_it_refuses_a_token_to_an_inactive_user(personas):

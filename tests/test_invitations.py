@@ -16,7 +16,7 @@ from contributors.invitations.models import Invitation, InvitationStatus
 from contributors.invitations.selectors import invitation_token
 from contributors.models import RoleChange, User
 from contributors.permissions import board_role
-from contributors.services import board_role_revoke
+from contributors.services import board_role_grant, board_role_revoke
 from tests.factories import PASSWORD, UserFactory
 
 NEWCOMER = {"name": "Gina Guest", "password": "a-long-unusual-passphrase-42"}
@@ -109,10 +109,11 @@ def test_it_rejects_a_weak_password_and_creates_nobody(personas, invite, client,
 
 
 def test_it_never_lowers_the_role_of_someone_who_accepts(personas, invite, client, mailoutbox):
-    invite(email="someone.else@example.com", role="contributor")  # the reviewer got a forwarded link
-    client.force_login(personas.reviewer)
+    invite(email=personas.outsider.email, role="contributor")
+    board_role_grant(board=personas.board, user=personas.outsider, role="reviewer", actor=personas.manager)
+    client.force_login(personas.outsider)
     assert client.post(last_link(mailoutbox)).status_code == 302
-    assert fresh_role(personas.reviewer, personas.board) == "reviewer"
+    assert fresh_role(personas.outsider, personas.board) == "reviewer"
 
 
 def test_it_refuses_an_invitation_to_someone_already_on_the_board(personas, invite, mailoutbox):
@@ -136,7 +137,7 @@ def test_it_lists_every_status_on_the_invitations_page(personas, invite, web_cli
     Invitation.objects.filter(email="b@example.com").update(expires_at=timezone.now() - timedelta(minutes=1))
     services.invitation_revoke(invitation=Invitation.objects.get(email="c@example.com"), actor=personas.manager)
     d = Invitation.objects.get(email="d@example.com")
-    services.invitation_accept(token=invitation_token(d), user=personas.outsider)
+    services.invitation_accept(token=invitation_token(d), user=UserFactory(email="d@example.com"))
 
     page = web_client_for("manager").get(reverse("invitation-list", args=[personas.board.slug])).content.decode()
 
@@ -354,7 +355,11 @@ def test_it_creates_lists_resends_and_revokes_through_the_api(
 
 def test_it_accepts_by_token_through_the_api(personas, api_client_for):
     invitation = services.invitation_create(
-        board=personas.board, email="x@example.com", role="reviewer", inviter=personas.manager, site_url="http://t/"
+        board=personas.board,
+        email=personas.outsider.email,
+        role="reviewer",
+        inviter=personas.manager,
+        site_url="http://t/",
     )
     token = invitation_token(invitation)
     api = api_client_for("outsider")
@@ -421,8 +426,8 @@ def test_it_lets_only_one_of_two_accepts_of_the_same_link_win(personas):
         site_url="http://t/",
     )
     token = invitation_token(invitation)
-    services.invitation_accept(token=token, user=personas.outsider)
-    second = UserFactory()
+    services.invitation_accept(token=token, user=UserFactory(email="x@example.com"))
+    second = UserFactory(email="X@Example.com")
     with pytest.raises(services.Conflict):
         services.invitation_accept(token=token, user=second)
     assert fresh_role(second, personas.board) is None
@@ -486,7 +491,9 @@ def test_it_lists_invitations_in_a_fixed_number_of_queries(personas, web_client_
                 site_url="http://t/",
             )
             if n % 2:
-                services.invitation_accept(token=invitation_token(invitation), user=UserFactory())
+                services.invitation_accept(
+                    token=invitation_token(invitation), user=UserFactory(email=f"p{n}@example.com")
+                )
         with CaptureQueriesContext(connection) as queries:
             assert client.get(path).status_code == 200
         return len(queries)

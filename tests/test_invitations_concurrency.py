@@ -43,7 +43,11 @@ def test_it_lets_only_one_of_two_people_accept_the_same_link(personas):
             site_url="http://testserver/",
         )
         token = invitation_token(invitation)
-        people = {"first": UserFactory(), "second": UserFactory()}
+        # Two accounts on the invited address (addresses are not unique): only the addressee may accept.
+        people = {
+            "first": UserFactory(email=f"shared{attempt}@example.com"),
+            "second": UserFactory(email=f"Shared{attempt}@example.com"),
+        }
 
         outcomes = race_on_invitation(
             invitation.pk,

@@ -1,6 +1,5 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -14,6 +13,7 @@ from contributors.invitations.serializers import (
     InvitationCreateSerializer,
     InvitationSerializer,
 )
+from contributors.profiles.tokens import api_token_create
 from contributors.selectors import board_get_for_user
 
 
@@ -95,8 +95,8 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         user, invitation = services.invitation_accept_new_user(
             token=data["token"], name=data["name"], password=data["password"]
         )
-        token, _ = Token.objects.get_or_create(user=user)
-        body = {"invitation": invitation, "username": user.username, "token": token.key}
+        token, secret = api_token_create(user=user)
+        body = {"invitation": invitation, "username": user.username, "token": secret, "token_expiry": token.expiry}
         return Response(InvitationAcceptedSerializer(body).data, status=status.HTTP_201_CREATED)
 
 

@@ -48,3 +48,4 @@ class InvitationAcceptedSerializer(serializers.Serializer):
     invitation = InvitationSerializer()
     username = serializers.CharField()
     token = serializers.CharField(required=False, help_text="An API token, for a newly created account.")
+    token_expiry = serializers.DateTimeField(required=False, help_text="When that token stops working.")

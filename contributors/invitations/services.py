@@ -25,6 +25,7 @@ from contributors.invitations.models import Invitation, InvitationStatus
 from contributors.invitations.selectors import invitation_from_token, invitation_token
 from contributors.models import Board, User
 from contributors.permissions import board_role, has_board_perm
+from contributors.profiles.people import person_label, validate_visible_name
 from contributors.roles import MANAGE, ROLE_ORDER, ROLE_PERMISSIONS, SITE_ADMIN, Role
 from contributors.services import board_role_grant
 
@@ -90,8 +91,9 @@ def invitation_create(
     errors = {}
     try:
         validate_email(email)
-    except ValidationError:
-        errors["email"] = "Enter a valid e-mail address."
+        validate_visible_name(email)  # it becomes the invited person's username
+    except ValidationError as exc:
+        errors["email"] = exc.messages if exc.code == "invisible_characters" else "Enter a valid e-mail address."
     if role not in ROLE_PERMISSIONS:
         errors["role"] = f"Choose one of {', '.join(Role.values)}."
     if errors:
@@ -149,6 +151,35 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
     return invitation
 
 
+class InvitationForSomeoneElse(PermissionDenied):
+    """The signed-in account's e-mail is not the address the invitation was sent to (HTTP 403)."""
+
+    def __init__(self, invitation: Invitation) -> None:
+        self.masked_email = masked_email(invitation.email)
+        super().__init__(
+            f"This invitation was sent to {self.masked_email}, not to the address of the account you are signed "
+            "in with. Sign out and open the link again, or ask the board's managers to invite your address."
+        )
+
+
+def masked_email(email: str) -> str:
+    """Enough for its owner to recognise the address, not enough for anyone else to learn it: g***@e***.com."""
+    local, _, domain = email.partition("@")
+    host, dot, tld = domain.rpartition(".")
+    if not dot:
+        host, tld = domain, ""
+    return f"{local[:1]}***@{host[:1]}***{dot}{tld}"
+
+
+def invitation_is_for(*, invitation: Invitation, user: User) -> bool:
+    """Whether `user` is the person invited: their account's e-mail is the invited address (any case).
+
+    Accounts' addresses are set by site admins or proven by accepting an invitation; people cannot change
+    their own, so the address on the account is the verified one.
+    """
+    return bool(user.email) and user.email.strip().casefold() == invitation.email.strip().casefold()
+
+
 def _refuse(invitation: Invitation) -> None:
     """Why a link that was signed correctly cannot be accepted now."""
     invitation.refresh_from_db()
@@ -173,9 +204,14 @@ def invitation_check(*, token: str) -> Invitation:
 
 @transaction.atomic
 def invitation_accept(*, token: str, user: User) -> Invitation:
-    """Accept once: the role is granted by the inviter through board_role_grant (never lowered)."""
+    """Accept once, only as the invited person: the role is granted by the inviter through board_role_grant
+    (never lowered)."""
     invitation, nonce = invitation_from_token(token)
     now = timezone.now()
+    if invitation.status != InvitationStatus.PENDING or invitation.expires_at <= now:
+        _refuse(invitation)  # a used, withdrawn or expired link says so first, to anyone
+    if not invitation_is_for(invitation=invitation, user=user):
+        raise InvitationForSomeoneElse(invitation)
     claimed = Invitation.objects.filter(
         pk=invitation.pk, nonce=nonce, status=InvitationStatus.PENDING, expires_at__gt=now
     ).update(status=InvitationStatus.ACCEPTED, accepted_at=now, accepted_by=user)
@@ -202,6 +238,11 @@ def invitation_accept_new_user(*, token: str, name: str, password: str) -> tuple
     errors = {}
     if not name:
         errors["name"] = "Tell us your name."
+    for field, value in (("name", name), ("__all__", invitation.email)):  # the address becomes the username
+        try:
+            validate_visible_name(value)
+        except ValidationError as exc:
+            errors.setdefault(field, exc.messages)
     try:
         validate_password(password, user=user)
     except ValidationError as exc:
@@ -227,7 +268,8 @@ def invitation_send(*, invitation_id: int, nonce: str, site_url: str) -> bool:
         invitation = Invitation.objects.select_related("board", "inviter").get(pk=invitation_id)
         Invitation.objects.filter(pk=invitation_id).update(send_count=invitation.send_count + 1)
         link = site_url.rstrip("/") + reverse("invitation-accept", args=[invitation_token(invitation)])
-        body = [f'{invitation.inviter} invites you to the board "{invitation.board}" on Cocreate as {invitation.role}.']
+        inviter = person_label(invitation.inviter)
+        body = [f'{inviter} invites you to the board "{invitation.board}" on Cocreate as {invitation.role}.']
         if invitation.message:
             body.append(f"Their message:\n\n{invitation.message}")
         body.append(

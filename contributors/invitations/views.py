@@ -91,6 +91,11 @@ def _refused(request, exc: Exception, status: int):
     return render(request, "invitations/invitation_invalid.html", {"reason": reason}, status=status)
 
 
+def _for_someone_else(request, invitation, status: int):
+    context = {"invitation": invitation, "masked_email": services.masked_email(invitation.email)}
+    return render(request, "invitations/invitation_not_yours.html", context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token: str):
     """Anyone holding the link: a signed-in user accepts; a newcomer creates an account and accepts."""
@@ -101,6 +106,8 @@ def invitation_accept(request, token: str):
     except Conflict as exc:
         return _refused(request, exc, 409)
     signed_in = request.user.is_authenticated
+    if signed_in and not services.invitation_is_for(invitation=invitation, user=request.user):
+        return _for_someone_else(request, invitation, status=403 if request.method == "POST" else 200)
     form = None if signed_in else SignupForm(request.POST or None)
     has_account = not signed_in and selectors.account_exists(email=invitation.email)
     status = 200
@@ -124,6 +131,8 @@ def invitation_accept(request, token: str):
                 return _refused(request, exc, 400)
         except Conflict as exc:
             return _refused(request, exc, 409)
+        except services.InvitationForSomeoneElse:
+            return _for_someone_else(request, invitation, status=403)
         except PermissionDenied as exc:
             return _refused(request, exc, 403)
     context = {"invitation": invitation, "form": form, "has_account": has_account}

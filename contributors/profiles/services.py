@@ -8,6 +8,7 @@ from contributors.models import Board, User
 from contributors.permissions import has_board_perm, is_site_admin
 from contributors.profiles.avatars import avatar_clean
 from contributors.profiles.models import BoardPortfolioPolicy, Profile
+from contributors.profiles.people import validate_visible_name
 from contributors.roles import MANAGE
 
 MAX_LINKS = 5
@@ -66,6 +67,10 @@ def profile_update(
         display_name = display_name.strip()
         if len(display_name) > MAX_DISPLAY_NAME_LENGTH:
             raise ValidationError({"display_name": f"At most {MAX_DISPLAY_NAME_LENGTH} characters."})
+        try:
+            validate_visible_name(display_name)
+        except ValidationError as exc:
+            raise ValidationError({"display_name": exc.messages}) from None
         if display_name != user.display_name:
             user.display_name = display_name
             user.save(update_fields=["display_name"])

@@ -12,6 +12,7 @@ from contributors.profiles import selectors, services
 from contributors.profiles.excerpts import piece_excerpt
 from contributors.profiles.forms import PortfolioPolicyForm, ProfileForm
 from contributors.profiles.models import Profile
+from contributors.profiles.tokens import api_tokens_for_user
 from contributors.roles import MANAGE
 from contributors.selectors import board_get_for_user
 
@@ -33,7 +34,8 @@ def profile_edit(request):
             else:
                 messages.success(request, "Your profile is saved.")
                 return redirect("profile-edit")
-    return render(request, "profiles/profile_edit.html", {"form": form, "profile": profile}, status=status)
+    context = {"form": form, "profile": profile, "api_tokens": api_tokens_for_user(request.user)}
+    return render(request, "profiles/profile_edit.html", context, status=status)
 
 
 @require_GET
