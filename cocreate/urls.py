@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from cocreate import auth_api
@@ -25,7 +25,12 @@ api_urlpatterns = [
     path("auth/tokens/", auth_api.TokenListView.as_view(), name="api-token-list"),
     path("auth/tokens/<str:token_id>/", auth_api.TokenDetailView.as_view(), name="api-token-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves its start-up script from a URL (?script), not inline: no CSP exception needed.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/swagger_ui.html"),
+        name="api-docs",
+    ),
     path("", include("contributors.invitations.api_urls")),
     path("", include("contributors.agreements.api_urls")),
     path("", include("contributors.guidelines.api_urls")),

@@ -99,7 +99,7 @@ def command_steps(command) -> list[list[str]]:
 def settings_env_names() -> set[str]:
     """Every environment variable cocreate/settings.py reads."""
     source = (ROOT / "cocreate" / "settings.py").read_text()
-    names = set(re.findall(r"(?:os\.environ\.get|env_bool|env_list)\(\s*\"([A-Z][A-Z0-9_]*)\"", source))
+    names = set(re.findall(r"(?:os\.environ\.get|env_bool|env_int|env_list)\(\s*\"([A-Z][A-Z0-9_]*)\"", source))
     names |= set(re.findall(r"\benv=\"([A-Z][A-Z0-9_]*)\"", source))  # dj_database_url.config(env=...)
     return names
 

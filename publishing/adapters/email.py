@@ -170,7 +170,7 @@ class EmailAdapter(Adapter):
         title = escape(post.title)
         return (
             f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{title}</title></head>\n'
-            f"<body>\n{render_markdown(post.text)}\n{pictures}</body></html>\n"
+            f"<body>\n{render_markdown(post.text, link_outside_images=False)}\n{pictures}</body></html>\n"
         )
 
     def _message(self, post: Post, recipient: str, images: list[tuple[str, ImageUpload]] | None = None) -> EmailMessage:

@@ -172,7 +172,7 @@ class WordPressAdapter(Adapter):
             if existing:
                 return self._result(existing)
         media = self._upload_images(post)  # before the post: a failed upload leaves no post behind
-        content = render_markdown(post.text) + "".join(
+        content = render_markdown(post.text, link_outside_images=False) + "".join(
             f'\n<p><img src="{escape(m["source_url"])}" alt="{escape(m["alt_text"])}" /></p>' for m in media
         )
         body = {"title": post.title, "content": content, "status": "publish", "slug": slug}
