@@ -18,3 +18,5 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # started by such a test sets CELERY_TASK_ALWAYS_EAGER=0 to consume from the broker.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)  # noqa: F405
 CELERY_TASK_EAGER_PROPAGATES = True
+# The platform stand-ins listen on 127.0.0.1; tests of the egress guard turn this off.
+PUBLISHING_ALLOW_PRIVATE_ADDRESSES = True

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 import httpx
 from django.conf import settings
 
+from publishing.egress import AddressRefused, guarded_transport
+
 
 @dataclass(frozen=True)
 class PostImage:
@@ -105,11 +107,22 @@ class AdapterError(Exception):
 
 @dataclass(frozen=True)
 class ConfigField:
-    """One key of a channel's settings or credentials, as the channel form and the API document it."""
+    """One key of a channel's settings or credentials: the one definition the channel forms, the API, the
+    admin and channel_update read (publishing/kinds.py judges values by it).
+
+    type: text, url (an address the server connects to: https only in production), link (an http(s) link
+        put in posts), host (a host name), integer, number, boolean, choice (one of `choices`), list (of
+        text), integers or emails (lists).
+    locates: where the channel points (its host, API address, port): changing it clears the stored
+        credentials unless new ones come with the change, so they never go to a host they were not for.
+    """
 
     name: str
     help: str
     required: bool = False
+    type: str = "text"
+    choices: tuple[str, ...] = ()
+    locates: bool = False
 
 
 # Every kind takes this setting: which of the draft's per-channel variants it publishes.
@@ -216,7 +229,9 @@ def http_client() -> httpx.Client:
     reused connections save a handshake per post. A forked worker must not share its parent's sockets."""
     global _client, _client_pid
     if _client is None or _client_pid != os.getpid():
-        _client = httpx.Client()
+        # Redirects are not followed (an answer that moves is an error to read), and every connection,
+        # to the channel's host or any URL a platform hands back, goes through the address check.
+        _client = httpx.Client(transport=guarded_transport(), follow_redirects=False)
         _client_pid = os.getpid()
     return _client
 
@@ -227,6 +242,10 @@ def send(method: str, url: str, *, platform: str, **kwargs) -> httpx.Response:
     timeout = httpx.Timeout(settings.PUBLISHING_HTTP_TIMEOUT, connect=min(5.0, settings.PUBLISHING_HTTP_TIMEOUT))
     try:
         return http_client().request(method, url, timeout=timeout, **kwargs)
+    except AddressRefused as exc:
+        raise AdapterError(f"{platform}: {exc}", permanent=True) from exc
+    except httpx.UnsupportedProtocol as exc:
+        raise AdapterError(f"{platform}: {exc} (only http and https addresses work)", permanent=True) from exc
     except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
         raise AdapterError(f"Could not reach {platform}: {exc}") from exc
     except httpx.TimeoutException as exc:

@@ -132,8 +132,10 @@ class BlueskyAdapter(Adapter):
     deduplicates = True
 
     settings_fields = (
-        ConfigField("pds", "The account's PDS (server), e.g. https://bsky.social (the default)."),
-        ConfigField("langs", 'Languages of the posts, a list of codes, e.g. ["en"].'),
+        ConfigField(
+            "pds", "The account's PDS (server), e.g. https://bsky.social (the default).", type="url", locates=True
+        ),
+        ConfigField("langs", 'Languages of the posts, a list of codes, e.g. ["en"].', type="list"),
     )
     credential_fields = (
         ConfigField("identifier", "The account's handle or e-mail, e.g. brand.bsky.social.", required=True),
