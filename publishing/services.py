@@ -23,6 +23,7 @@ from drafts.models import Draft, DraftState
 from drafts.services import draft_transition
 from publishing.adapters import AdapterError, NoAdapter, Post, adapter_for
 from publishing.adapters.base import PostImage
+from publishing.links import http_url
 from publishing.models import Channel, Publication, PublicationAttempt, PublicationState
 
 logger = logging.getLogger(__name__)
@@ -224,8 +225,8 @@ def _record_success(publication: Publication, result, started) -> str:
     now = timezone.now()
     Publication.objects.filter(pk=publication.pk).update(
         state=PublicationState.PUBLISHED,
-        platform_post_id=result.post_id,
-        platform_url=result.url,
+        platform_post_id=str(result.post_id)[:200],
+        platform_url=http_url(result.url),
         sent_at=started,
         published_at=now,
         last_error="",
@@ -488,8 +489,8 @@ def publication_check(*, publication_id: int, actor) -> Publication:
     publication.live = status.live
     publication.check_detail = (status.detail or ("The post is live." if status.live else "The post is gone."))[:300]
     fields = ["checked_at", "live", "check_detail", "updated_at"]
-    if status.url and status.url != publication.platform_url:
-        publication.platform_url = status.url[:500]
+    if http_url(status.url) and status.url != publication.platform_url:
+        publication.platform_url = http_url(status.url)
         fields.append("platform_url")
     publication.save(update_fields=fields)
     return publication
