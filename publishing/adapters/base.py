@@ -46,6 +46,12 @@ class Post:
     board: str
     extra: dict = field(default_factory=dict)
     images: tuple[PostImage, ...] = ()
+    # An earlier attempt of this publication was made (the post may be live): see is_resend.
+    resend: bool = False
+    # What earlier attempts logged, oldest first (the e-mail adapter reads which recipients got it).
+    earlier_messages: tuple[str, ...] = ()
+    # When the publication was created (stable across attempts), None outside a publication.
+    created_at: datetime | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -264,23 +270,6 @@ def call(method: str, url: str, *, platform: str, **kwargs) -> httpx.Response:
 
 def is_resend(post: Post) -> bool:
     """True when an earlier attempt of this publication was made: the post may already be live, so an
-    adapter without platform-side deduplication looks it up before sending again.
-
-    An earlier attempt shows as a logged outcome, or (a worker killed mid-send, then recovered) as more than
-    the one attempt being made now, with no log row."""
-    import uuid
-
-    from django.db.models import Q
-
-    from publishing.models import Publication
-
-    try:
-        uuid.UUID(post.idempotency_key)
-    except ValueError:
-        return False  # not a publication's key (validation, a connection test)
-
-    return (
-        Publication.objects.filter(idempotency_key=post.idempotency_key)
-        .filter(Q(attempts__gt=1) | Q(log__isnull=False))
-        .exists()
-    )
+    adapter without platform-side deduplication looks it up before sending again. The pipeline works it
+    out when it builds the post (publishing.services.post_for); adapters do not read the database."""
+    return post.resend

@@ -260,13 +260,8 @@ class EmailAdapter(Adapter):
     def _delivered_before(self, post: Post) -> set[str]:
         if not post.idempotency_key:
             return set()
-        from publishing.models import PublicationAttempt
-
-        messages = PublicationAttempt.objects.filter(publication__idempotency_key=post.idempotency_key).values_list(
-            "message", flat=True
-        )
         done = set()
-        for message in messages:
+        for message in post.earlier_messages:
             for listed, closed in DELIVERED.findall(message):
                 addresses = listed.split(",")
                 if not closed:  # cut off by the log's length limit: the last address may be partial
