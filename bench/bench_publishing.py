@@ -45,6 +45,7 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "cocreate.settings"
 os.environ["DEBUG"] = "0"
 os.environ["SECRET_KEY"] = "bench-throwaway-secret-key-not-for-production-0123456789"
 os.environ["ALLOWED_HOSTS"] = "127.0.0.1"
+os.environ["PUBLISHING_ALLOW_PRIVATE_ADDRESSES"] = "1"  # the stand-in receiver listens on 127.0.0.1
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 import dj_database_url  # noqa: E402

@@ -248,6 +248,9 @@ PUBLISHING_BACKOFF_BASE_SECONDS = float(os.environ.get("PUBLISHING_BACKOFF_BASE_
 # Work whose task was lost is taken back after these many seconds (sending: longer than a task may run).
 PUBLISHING_CLAIM_STALE_SECONDS = float(os.environ.get("PUBLISHING_CLAIM_STALE_SECONDS", 120))
 PUBLISHING_SENDING_STALE_SECONDS = float(os.environ.get("PUBLISHING_SENDING_STALE_SECONDS", 360))
+# Channels may reach loopback, private and link-local addresses, and plain http (publishing/egress.py):
+# for development and the demo's stand-ins only; off in production, where it would allow SSRF.
+PUBLISHING_ALLOW_PRIVATE_ADDRESSES = env_bool("PUBLISHING_ALLOW_PRIVATE_ADDRESSES", DEBUG)
 
 # --- E-mail ---------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(

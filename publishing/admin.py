@@ -24,11 +24,13 @@ class ChannelForm(forms.ModelForm):
     def clean(self):
         """The kind's required settings and credentials, judged by the same check as pages and API."""
         cleaned = super().clean()
-        channel = Channel(kind=cleaned.get("kind") or (self.instance.kind if self.instance.pk else ""))
         settings = cleaned.get("settings") or {}
-        credentials = cleaned.get("new_credentials") or (self.instance.credentials if self.instance.pk else {})
+        credentials = cleaned.get("new_credentials") or None
         try:
-            services.channel_config_check(channel, settings, credentials)
+            if self.instance.pk:
+                services.channel_change_check(self.instance, settings, credentials)
+            else:
+                services.channel_config_check(Channel(kind=cleaned.get("kind") or ""), settings, credentials or {})
         except ValidationError as problem:
             for field, errors in problem.message_dict.items():
                 self.add_error("new_credentials" if field == "credentials" else field, errors)
@@ -50,8 +52,9 @@ class ChannelAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         if change:
+            # The form has already copied the new values onto obj: the service compares with the stored row.
             services.channel_update(
-                channel=obj,
+                channel=Channel.objects.get(pk=obj.pk),
                 actor=request.user,
                 name=data["name"],
                 settings=data.get("settings") or {},

@@ -28,7 +28,7 @@ class ChannelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         try:
             pk = int(self.kwargs["pk"])
         except ValueError:
-            raise Http404("No such channel.") from None
+            raise Http404(selectors.NO_SUCH_CHANNEL) from None
         return selectors.channel_get_for_manager(self.request.user, pk)
 
     @extend_schema(request=ChannelSerializer, responses={201: ChannelSerializer})

@@ -14,12 +14,20 @@ def require_manager(user, board: Board) -> None:
         raise PermissionDenied("Only the board's managers can manage its channels.")
 
 
+NO_SUCH_CHANNEL = "No such channel."
+
+
 def channel_get_for_manager(user, pk: int) -> Channel:
-    """The channel, 404 when its board is invisible to the user, 403 when they may see but not manage it."""
+    """The channel, 404 when its board is invisible to the user, 403 when they may see but not manage it.
+
+    Both 404s say the same, so an outsider cannot tell a channel on someone else's board from none."""
     channel = Channel.objects.select_related("board").filter(pk=pk).first()
     if channel is None:
-        raise Http404("No such channel.")
-    board_get_for_user(user, pk=channel.board_id)  # 404 for anyone without a role on the board
+        raise Http404(NO_SUCH_CHANNEL)
+    try:
+        board_get_for_user(user, pk=channel.board_id)  # 404 for anyone without a role on the board
+    except Http404:
+        raise Http404(NO_SUCH_CHANNEL) from None
     require_manager(user, channel.board)
     return channel
 

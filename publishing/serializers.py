@@ -39,6 +39,20 @@ class ChannelSerializer(serializers.ModelSerializer):
     def get_has_credentials(self, channel) -> bool:
         return bool(channel.credentials_token)
 
+    def validate(self, attrs):
+        """The kind's declared settings and credentials (publishing/kinds.py), as the pages and admin judge them."""
+        from django.core.exceptions import ValidationError
+
+        from publishing.services import channel_config_check
+
+        try:
+            attrs["settings"], attrs["credentials"] = channel_config_check(
+                Channel(kind=attrs["kind"]), attrs.get("settings") or {}, attrs.get("credentials") or {}
+            )
+        except ValidationError as problem:
+            raise serializers.ValidationError(problem.message_dict) from None
+        return attrs
+
 
 class ChannelUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100, required=False)

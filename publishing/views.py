@@ -12,30 +12,52 @@ from contributors.permissions import has_board_perm
 from contributors.roles import MANAGE, REVIEW
 from contributors.selectors import board_get_for_user
 from publishing import selectors, services
-from publishing.adapters import kind_reference
-from publishing.forms import ChannelForm, PublicationFilter
-from publishing.models import Channel
+from publishing.forms import KindChoice, PublicationFilter, channel_form_class
+from publishing.models import Channel, ChannelKind
+
+DEFAULT_KIND = "webhook"
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def board_channels(request, slug: str):
+    """The board's channels, and the form of one kind for adding another (?kind= picks which)."""
     board = board_get_for_user(request.user, slug=slug)
     selectors.require_manager(request.user, board)
-    form = ChannelForm(request.POST or None)
+    posted = request.method == "POST"
+    chooser = KindChoice(request.POST if posted else request.GET or None, initial={"kind": DEFAULT_KIND})
+    kind = chooser.cleaned_data["kind"] if chooser.is_valid() else DEFAULT_KIND
+    form = channel_form_class(kind)(request.POST if posted and chooser.is_valid() else None)
     status = 200
-    if request.method == "POST":
+    if posted:
         status = 400
-        if form.is_valid():
+        if chooser.is_valid() and form.is_valid():
             try:
                 with report_service_errors(request):
-                    services.channel_create(board=board, actor=request.user, **form.cleaned_data)
+                    services.channel_create(
+                        board=board,
+                        actor=request.user,
+                        kind=kind,
+                        name=form.cleaned_data["name"],
+                        settings=form.settings_data(),
+                        credentials=form.credentials_data() or {},
+                        is_active=form.cleaned_data["is_active"],
+                    )
                 messages.success(request, "Channel added.")
                 return redirect("board-channels", slug=board.slug)
             except ServiceRefused as refused:
                 status = refused.status
+    elif chooser.errors:
+        status = 400
     channels = Channel.objects.filter(board=board).order_by("name")
-    context = {"board": board, "channels": channels, "form": form, "kinds": kind_reference()}
+    context = {
+        "board": board,
+        "channels": channels,
+        "chooser": chooser,
+        "kind": kind,
+        "kind_label": ChannelKind(kind).label,
+        "form": form,
+    }
     return render(request, "publishing/board_channels.html", context, status=status)
 
 
@@ -43,9 +65,7 @@ def board_channels(request, slug: str):
 @require_http_methods(["GET", "POST"])
 def channel_edit(request, channel_id: int):
     channel = selectors.channel_get_for_manager(request.user, channel_id)
-    initial = {"kind": channel.kind, "name": channel.name, "settings": channel.settings, "is_active": channel.is_active}
-    form = ChannelForm(request.POST or None, initial=initial)
-    form.fields["kind"].disabled = True
+    form = channel_form_class(channel.kind)(request.POST or None, channel=channel)
     status = 200
     if request.method == "POST":
         status = 400
@@ -56,26 +76,16 @@ def channel_edit(request, channel_id: int):
                         channel=channel,
                         actor=request.user,
                         name=form.cleaned_data["name"],
-                        settings=form.cleaned_data["settings"],
-                        credentials=form.cleaned_data["credentials"],
+                        settings=form.settings_data(),
+                        credentials=form.credentials_data(),
                         is_active=form.cleaned_data["is_active"],
                     )
                 messages.success(request, "Channel saved.")
                 return redirect("board-channels", slug=channel.board.slug)
             except ServiceRefused as refused:
                 status = refused.status
-    return render(
-        request,
-        "publishing/channel_edit.html",
-        {
-            "board": channel.board,
-            "channel": channel,
-            "form": form,
-            "kinds": kind_reference(),
-            "open_kind": channel.kind,
-        },
-        status=status,
-    )
+    context = {"board": channel.board, "channel": channel, "form": form}
+    return render(request, "publishing/channel_edit.html", context, status=status)
 
 
 @login_required

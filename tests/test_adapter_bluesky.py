@@ -48,7 +48,7 @@ def test_it_publishes_once_with_a_deterministic_rkey_and_the_web_url(personas, d
     assert run_due() == ["published"]
     assert [p["text"] for p in pds.posts] == ["Spring is here"]
     publication.refresh_from_db()
-    rkey = rkey_for(str(publication.idempotency_key))
+    rkey = rkey_for(str(publication.idempotency_key), publication.created_at)
     assert publication.platform_post_id == f"at://{pds.did}/app.bsky.feed.post/{rkey}"
     assert publication.platform_url == f"https://bsky.app/profile/{pds.handle}/post/{rkey}"
     assert "com.atproto.repo.getRecord" not in pds.calls  # a first attempt sends without looking up
@@ -186,7 +186,7 @@ def test_it_looks_the_record_up_after_a_timeout_instead_of_posting_twice(persona
     assert pds.calls.count("com.atproto.repo.createRecord") == 1
     assert "com.atproto.repo.getRecord" in pds.calls
     publication.refresh_from_db()
-    assert publication.platform_url.endswith(rkey_for(str(publication.idempotency_key)))
+    assert publication.platform_url.endswith(rkey_for(str(publication.idempotency_key), publication.created_at))
 
 
 def test_it_resends_after_a_timeout_when_nothing_was_written(personas, draft, pds, channel, settings):
@@ -228,9 +228,9 @@ def test_it_reports_a_wrong_password_from_test_connection(personas, pds):
 
 def test_it_derives_a_stable_tid_rkey_from_the_publication(personas, draft, pds, channel):
     publication = schedule(draft, personas, "Hello")
-    rkey = rkey_for(str(publication.idempotency_key))
+    rkey = rkey_for(str(publication.idempotency_key), publication.created_at)
     assert re.fullmatch(r"[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}", rkey)
-    assert rkey == rkey_for(str(publication.idempotency_key))
+    assert rkey == rkey_for(str(publication.idempotency_key), publication.created_at)
     number = 0
     for char in rkey:
         number = number * 32 + "234567abcdefghijklmnopqrstuvwxyz".index(char)
@@ -382,7 +382,7 @@ def test_checking_a_published_post_reads_the_record_back_with_its_web_url(person
     pds.calls.clear()
     checked = services.publication_check(publication_id=published.pk, actor=personas.manager)
     assert checked.live is True
-    rkey = rkey_for(str(published.idempotency_key))
+    rkey = rkey_for(str(published.idempotency_key), published.created_at)
     assert checked.platform_url == f"https://bsky.app/profile/{pds.handle}/post/{rkey}"
     assert checked.check_detail == "Live on Bluesky."
     assert pds.calls == ["com.atproto.repo.getRecord"]  # the stored session is reused

@@ -12,7 +12,7 @@ from publishing.adapters import REGISTRY, AdapterError, Post, adapter_for
 from publishing.adapters import pinterest as pinterest_adapter
 from publishing.adapters.base import PostImage
 from publishing.adapters.pinterest import marker_for
-from publishing.forms import ChannelForm
+from publishing.forms import KindChoice
 from publishing.models import Channel, ChannelKind, Publication, PublicationAttempt, PublicationState
 from tests.adapter_image_helpers import add_image, noisy_png
 from tests.factories import advance, make_image_bytes, run_due
@@ -293,7 +293,7 @@ def test_it_tests_the_connection(personas, api, channel):
 def test_pinterest_is_a_channel_kind_with_an_adapter():
     assert REGISTRY["pinterest"] is pinterest_adapter.PinterestAdapter
     assert ("pinterest", "Pinterest") in ChannelKind.choices
-    assert ("pinterest", "Pinterest") in ChannelForm.base_fields["kind"].choices
+    assert ("pinterest", "Pinterest") in KindChoice.base_fields["kind"].choices
 
 
 def _pin(pin_id: str, note: str) -> dict:

@@ -36,8 +36,8 @@ def test_it_adds_a_channel_from_the_page_and_never_shows_the_secret(personas, we
         {
             "kind": "webhook",
             "name": "Hook",
-            "settings": json.dumps({"url": receiver.url}),
-            "credentials": json.dumps({"secret": SECRET}),
+            "setting_url": receiver.url,
+            "credential_secret": SECRET,
             "is_active": "on",
         },
     )
@@ -52,10 +52,9 @@ def test_it_keeps_the_stored_credentials_when_the_field_is_left_empty(channel, w
     response = web_client_for("manager").post(
         f"/channels/{channel.pk}/",
         {
-            "kind": "webhook",
             "name": "Renamed",
-            "settings": json.dumps(channel.settings),
-            "credentials": "",
+            "setting_url": channel.settings["url"],
+            "credential_secret": "",
             "is_active": "on",
         },
     )
@@ -67,12 +66,18 @@ def test_it_keeps_the_stored_credentials_when_the_field_is_left_empty(channel, w
 
 def test_it_explains_bad_channel_input(personas, web_client_for):
     response = web_client_for("manager").post(
-        f"/boards/{personas.board.slug}/channels/", {"kind": "fax", "name": "", "settings": "[1, 2]"}
+        f"/boards/{personas.board.slug}/channels/", {"kind": "fax", "name": ""}
+    )
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    response = web_client_for("manager").post(
+        f"/boards/{personas.board.slug}/channels/",
+        {"kind": "webhook", "name": "Hook", "setting_url": "not a url", "setting_receiver_deduplicates": "maybe"},
     )
     assert response.status_code == 400
     page = response.content.decode()
+    assert "url: must be an https or http address" in page
     assert "Select a valid choice" in page
-    assert "Settings are a JSON object" in page
     assert not Channel.objects.exists()
 
 
@@ -139,8 +144,11 @@ def test_it_names_the_settings_and_credentials_a_kind_needs(personas, api_client
     assert "application_password" in str(body["credentials"]), body
     assert not Channel.objects.filter(name="Blog").exists()
     page = web_client_for("manager").get(f"/boards/{personas.board.slug}/channels/").content.decode()
-    assert "credentials.application_password" in page
-    assert "settings.board_id" in page
+    assert 'name="setting_url"' in page  # the webhook's form, the default kind
+    page = web_client_for("manager").get(f"/boards/{personas.board.slug}/channels/?kind=pinterest").content.decode()
+    assert 'name="setting_board_id"' in page
+    assert 'name="credential_token"' in page
+    assert 'type="password"' in page
 
 
 def test_it_filters_the_publication_log(personas, channel, draft, web_client_for, api_client_for):

@@ -94,7 +94,7 @@ def test_a_scheduled_draft_becomes_one_real_post_with_utf8_byte_link_facets(pers
     assert calls == ["com.atproto.server.createSession", "com.atproto.repo.createRecord"]  # no lookup first
 
     publication.refresh_from_db()
-    rkey = rkey_for(str(publication.idempotency_key))
+    rkey = rkey_for(str(publication.idempotency_key), publication.created_at)
     assert publication.platform_post_id == f"at://{account.did}/{COLLECTION}/{rkey}"
     assert publication.platform_url == f"https://bsky.app/profile/{account.handle}/post/{rkey}"
     draft.refresh_from_db()
@@ -325,7 +325,7 @@ def test_checking_reads_the_real_record_back_and_sees_it_deleted(personas, draft
     assert calls == ["com.atproto.repo.getRecord"]  # with the session the publish stored
     assert checked.live is True
     assert checked.check_detail == "Live on Bluesky."
-    rkey = rkey_for(str(publication.idempotency_key))
+    rkey = rkey_for(str(publication.idempotency_key), publication.created_at)
     assert checked.platform_url == f"https://bsky.app/profile/{account.handle}/post/{rkey}"
 
     session = Channel.objects.get(pk=channel.pk).credentials["session"]

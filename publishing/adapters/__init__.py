@@ -37,21 +37,4 @@ def adapter_for(channel) -> Adapter:
         raise NoAdapter(f"No adapter for {channel.kind!r} channels yet.") from None
 
 
-def kind_reference() -> list[dict]:
-    """For the channel pages: each kind's settings and credentials, as its adapter declares them."""
-    from publishing.adapters.base import VARIANT_SETTING
-    from publishing.models import ChannelKind
-
-    return [
-        {
-            "kind": kind,
-            "label": label,
-            "settings": (*REGISTRY[kind].settings_fields, VARIANT_SETTING),
-            "credentials": REGISTRY[kind].credential_fields,
-        }
-        for kind, label in ChannelKind.choices
-        if kind in REGISTRY
-    ]
-
-
 __all__ = ["REGISTRY", "Adapter", "AdapterError", "NoAdapter", "Post", "PublishResult", "adapter_for"]

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 import httpx
 from django.conf import settings
 
+from publishing.egress import AddressRefused, guarded_transport
+
 
 @dataclass(frozen=True)
 class PostImage:
@@ -44,6 +46,12 @@ class Post:
     board: str
     extra: dict = field(default_factory=dict)
     images: tuple[PostImage, ...] = ()
+    # An earlier attempt of this publication was made (the post may be live): see is_resend.
+    resend: bool = False
+    # What earlier attempts logged, oldest first (the e-mail adapter reads which recipients got it).
+    earlier_messages: tuple[str, ...] = ()
+    # When the publication was created (stable across attempts), None outside a publication.
+    created_at: datetime | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -105,11 +113,22 @@ class AdapterError(Exception):
 
 @dataclass(frozen=True)
 class ConfigField:
-    """One key of a channel's settings or credentials, as the channel form and the API document it."""
+    """One key of a channel's settings or credentials: the one definition the channel forms, the API, the
+    admin and channel_update read (publishing/kinds.py judges values by it).
+
+    type: text, url (an address the server connects to: https only in production), link (an http(s) link
+        put in posts), host (a host name), integer, number, boolean, choice (one of `choices`), list (of
+        text), integers or emails (lists).
+    locates: where the channel points (its host, API address, port): changing it clears the stored
+        credentials unless new ones come with the change, so they never go to a host they were not for.
+    """
 
     name: str
     help: str
     required: bool = False
+    type: str = "text"
+    choices: tuple[str, ...] = ()
+    locates: bool = False
 
 
 # Every kind takes this setting: which of the draft's per-channel variants it publishes.
@@ -216,7 +235,9 @@ def http_client() -> httpx.Client:
     reused connections save a handshake per post. A forked worker must not share its parent's sockets."""
     global _client, _client_pid
     if _client is None or _client_pid != os.getpid():
-        _client = httpx.Client()
+        # Redirects are not followed (an answer that moves is an error to read), and every connection,
+        # to the channel's host or any URL a platform hands back, goes through the address check.
+        _client = httpx.Client(transport=guarded_transport(), follow_redirects=False)
         _client_pid = os.getpid()
     return _client
 
@@ -227,6 +248,10 @@ def send(method: str, url: str, *, platform: str, **kwargs) -> httpx.Response:
     timeout = httpx.Timeout(settings.PUBLISHING_HTTP_TIMEOUT, connect=min(5.0, settings.PUBLISHING_HTTP_TIMEOUT))
     try:
         return http_client().request(method, url, timeout=timeout, **kwargs)
+    except AddressRefused as exc:
+        raise AdapterError(f"{platform}: {exc}", permanent=True) from exc
+    except httpx.UnsupportedProtocol as exc:
+        raise AdapterError(f"{platform}: {exc} (only http and https addresses work)", permanent=True) from exc
     except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
         raise AdapterError(f"Could not reach {platform}: {exc}") from exc
     except httpx.TimeoutException as exc:
@@ -245,23 +270,6 @@ def call(method: str, url: str, *, platform: str, **kwargs) -> httpx.Response:
 
 def is_resend(post: Post) -> bool:
     """True when an earlier attempt of this publication was made: the post may already be live, so an
-    adapter without platform-side deduplication looks it up before sending again.
-
-    An earlier attempt shows as a logged outcome, or (a worker killed mid-send, then recovered) as more than
-    the one attempt being made now, with no log row."""
-    import uuid
-
-    from django.db.models import Q
-
-    from publishing.models import Publication
-
-    try:
-        uuid.UUID(post.idempotency_key)
-    except ValueError:
-        return False  # not a publication's key (validation, a connection test)
-
-    return (
-        Publication.objects.filter(idempotency_key=post.idempotency_key)
-        .filter(Q(attempts__gt=1) | Q(log__isnull=False))
-        .exists()
-    )
+    adapter without platform-side deduplication looks it up before sending again. The pipeline works it
+    out when it builds the post (publishing.services.post_for); adapters do not read the database."""
+    return post.resend

@@ -51,15 +51,14 @@ URL_PATTERN = re.compile(r"https?://[^\s<>\"]+")
 TRAILING_PUNCTUATION = ".,;:!?)]}'\""
 
 
-def rkey_for(idempotency_key: str) -> str:
+def rkey_for(idempotency_key: str, created: datetime | None = None) -> str:
     """A valid TID (13 base32-sortable characters, top bit clear) that depends only on the publication.
 
     A TID is microseconds since 1970 (53 bits) and a clock id (10 bits): the publication's creation time
-    gives a plausible, stable timestamp, and the key's hash the clock id. Without a publication (a key that
-    is not one) the whole TID comes from the hash.
+    (`created`, given in the post) gives a plausible, stable timestamp, and the key's hash the clock id.
+    Without a publication (a validation, a connection test) the whole TID comes from the hash.
     """
     digest = int.from_bytes(hashlib.sha256(idempotency_key.encode()).digest()[:8], "big")
-    created = _publication_created(idempotency_key)
     number = digest >> 1
     if created is not None:
         number = (int(created.timestamp() * 1_000_000) << 10) | (digest & 0x3FF)
@@ -68,18 +67,6 @@ def rkey_for(idempotency_key: str) -> str:
         chars.append(TID_ALPHABET[number & 31])
         number >>= 5
     return "".join(reversed(chars))
-
-
-def _publication_created(idempotency_key: str):
-    import uuid
-
-    from publishing.models import Publication
-
-    try:
-        uuid.UUID(idempotency_key)
-    except ValueError:
-        return None
-    return Publication.objects.filter(idempotency_key=idempotency_key).values_list("created_at", flat=True).first()
 
 
 def link_facets(text: str) -> list[dict]:
@@ -132,8 +119,10 @@ class BlueskyAdapter(Adapter):
     deduplicates = True
 
     settings_fields = (
-        ConfigField("pds", "The account's PDS (server), e.g. https://bsky.social (the default)."),
-        ConfigField("langs", 'Languages of the posts, a list of codes, e.g. ["en"].'),
+        ConfigField(
+            "pds", "The account's PDS (server), e.g. https://bsky.social (the default).", type="url", locates=True
+        ),
+        ConfigField("langs", 'Languages of the posts, a list of codes, e.g. ["en"].', type="list"),
     )
     credential_fields = (
         ConfigField("identifier", "The account's handle or e-mail, e.g. brand.bsky.social.", required=True),
@@ -281,7 +270,7 @@ class BlueskyAdapter(Adapter):
         raise _error(response)
 
     def publish(self, post: Post) -> PublishResult:
-        rkey = rkey_for(post.idempotency_key)
+        rkey = rkey_for(post.idempotency_key, post.created_at)
         if is_resend(post):
             session, uri = self._lookup(rkey)
             if uri:

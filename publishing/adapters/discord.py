@@ -54,8 +54,10 @@ class DiscordAdapter(Adapter):
     deduplicates = False
     settings_fields = (
         ConfigField("username", "The name shown on the messages instead of the webhook's, e.g. Cocreate."),
-        ConfigField("max_file_bytes", "Per-image limit for a boosted server, e.g. 52428800 (default 10 MiB)."),
-        ConfigField("max_request_bytes", "Per-message limit for a boosted server (default 25 MiB)."),
+        ConfigField(
+            "max_file_bytes", "Per-image limit for a boosted server, e.g. 52428800 (default 10 MiB).", type="integer"
+        ),
+        ConfigField("max_request_bytes", "Per-message limit for a boosted server (default 25 MiB).", type="integer"),
     )
     credential_fields = (
         ConfigField(
@@ -63,6 +65,7 @@ class DiscordAdapter(Adapter):
             "The webhook URL, https://discord.com/api/webhooks/<id>/<token> (channel settings > Integrations > "
             "Webhooks > Copy Webhook URL). It holds the webhook's token: keep it secret.",
             required=True,
+            type="url",
         ),
     )
 

@@ -41,6 +41,8 @@ from django.core.validators import validate_email
 from drafts.rendering import render_markdown
 from publishing.adapters.base import Adapter, AdapterError, ConfigField, Post, PublishResult
 from publishing.adapters.images import ImageUpload, fit_image
+from publishing.egress import AddressRefused
+from publishing.egress import connect as guarded_connect
 
 SECURITY = {"starttls", "ssl", "none"}
 DELIVERED = re.compile(r"\[delivered: ([^\]]*)(\]?)")
@@ -50,6 +52,19 @@ def message_id(idempotency_key: str, recipient: str, domain: str) -> str:
     """The same for every attempt of one publication to one recipient."""
     digest = hashlib.sha256(f"{idempotency_key}:{recipient.strip().lower()}".encode()).hexdigest()[:24]
     return f"<cocreate.{digest}@{domain}>"
+
+
+class GuardedSMTP(smtplib.SMTP):
+    """Connects only to an address the egress check allows (STARTTLS still verifies the host's name)."""
+
+    def _get_socket(self, host, port, timeout):
+        return guarded_connect(host, port, timeout, self.source_address)
+
+
+class GuardedSMTPSSL(smtplib.SMTP_SSL):
+    def _get_socket(self, host, port, timeout):
+        sock = guarded_connect(host, port, timeout, self.source_address)
+        return self.context.wrap_socket(sock, server_hostname=self._host)
 
 
 def _classify(code: int, text: str, what: str) -> AdapterError:
@@ -66,16 +81,36 @@ class EmailAdapter(Adapter):
     deduplicates = False
     settings_fields = (
         ConfigField(
-            "host", "The SMTP server, e.g. smtp.example.com (your mail provider's SMTP settings).", required=True
+            "host",
+            "The SMTP server, e.g. smtp.example.com (your mail provider's SMTP settings).",
+            required=True,
+            type="host",
+            locates=True,
         ),
         ConfigField(
-            "recipients", 'Who gets the newsletter, e.g. ["ann@example.com", "list@example.com"].', required=True
+            "recipients",
+            'Who gets the newsletter, e.g. ["ann@example.com", "list@example.com"].',
+            required=True,
+            type="emails",
         ),
-        ConfigField("port", "The SMTP port, e.g. 587 (default: 587 for starttls, 465 for ssl, 25 for none)."),
-        ConfigField("security", "starttls (the default), ssl or none."),
+        ConfigField(
+            "port",
+            "The SMTP port, e.g. 587 (default: 587 for starttls, 465 for ssl, 25 for none).",
+            type="integer",
+            locates=True,
+        ),
+        ConfigField(
+            "security",
+            "starttls (the default), ssl or none.",
+            type="choice",
+            choices=("starttls", "ssl", "none"),
+            locates=True,
+        ),
         ConfigField("user", "The SMTP login, e.g. news@example.com; leave out for a server without AUTH."),
-        ConfigField("from", "The sender address, e.g. news@example.com (default: the site's DEFAULT_FROM_EMAIL)."),
-        ConfigField("max_image_bytes", "Re-encode larger images to keep messages small, e.g. 1000000."),
+        ConfigField(
+            "from", "The sender address, e.g. news@example.com (default: the site's DEFAULT_FROM_EMAIL).", type="email"
+        ),
+        ConfigField("max_image_bytes", "Re-encode larger images to keep messages small, e.g. 1000000.", type="integer"),
     )
     credential_fields = (ConfigField("password", "The SMTP password of `user` (an app password where there is one)."),)
 
@@ -125,10 +160,10 @@ class EmailAdapter(Adapter):
         try:
             if self.security == "ssl":
                 port = int(self.options.get("port") or 465)
-                smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
+                smtp = GuardedSMTPSSL(host, port, timeout=timeout, context=ssl.create_default_context())
             else:
                 port = int(self.options.get("port") or (587 if self.security == "starttls" else 25))
-                smtp = smtplib.SMTP(host, port, timeout=timeout)
+                smtp = GuardedSMTP(host, port, timeout=timeout)
                 smtp.ehlo()
                 if self.security == "starttls":
                     smtp.starttls(context=ssl.create_default_context())
@@ -136,6 +171,8 @@ class EmailAdapter(Adapter):
             user = self.options.get("user")
             if user:
                 smtp.login(user, self.channel.credentials.get("password", ""))
+        except AddressRefused as exc:
+            raise AdapterError(f"{self.platform}: {exc}", permanent=True) from exc
         except smtplib.SMTPAuthenticationError as exc:
             raise _classify(exc.smtp_code, _reply(exc), "The SMTP server refused the login") from exc
         except smtplib.SMTPResponseException as exc:
@@ -223,13 +260,8 @@ class EmailAdapter(Adapter):
     def _delivered_before(self, post: Post) -> set[str]:
         if not post.idempotency_key:
             return set()
-        from publishing.models import PublicationAttempt
-
-        messages = PublicationAttempt.objects.filter(publication__idempotency_key=post.idempotency_key).values_list(
-            "message", flat=True
-        )
         done = set()
-        for message in messages:
+        for message in post.earlier_messages:
             for listed, closed in DELIVERED.findall(message):
                 addresses = listed.split(",")
                 if not closed:  # cut off by the log's length limit: the last address may be partial

@@ -110,8 +110,13 @@ class FacebookAdapter(Adapter):
             required=True,
         ),
         ConfigField("version", f"Graph API version, e.g. {DEFAULT_VERSION} (the default)."),
-        ConfigField("link", "A link attached to posts without images, e.g. https://example.com/launch."),
-        ConfigField("api", "The Graph API address; only for testing (default https://graph.facebook.com)."),
+        ConfigField("link", "A link attached to posts without images, e.g. https://example.com/launch.", type="link"),
+        ConfigField(
+            "api",
+            "The Graph API address; only for testing (default https://graph.facebook.com).",
+            type="url",
+            locates=True,
+        ),
     )
     credential_fields = (
         ConfigField(

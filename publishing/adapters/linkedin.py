@@ -112,9 +112,13 @@ class LinkedInAdapter(Adapter):
             required=True,
         ),
         ConfigField("version", f"LinkedIn-Version header, YYYYMM, e.g. {DEFAULT_VERSION} (the default)."),
-        ConfigField("max_image_bytes", "Re-encode larger images, e.g. 5000000 (default 10 MB)."),
-        ConfigField("api", "The API address; only for testing (default https://api.linkedin.com)."),
-        ConfigField("token_url", f"The OAuth token endpoint; only for testing (default {TOKEN_URL})."),
+        ConfigField("max_image_bytes", "Re-encode larger images, e.g. 5000000 (default 10 MB).", type="integer"),
+        ConfigField(
+            "api", "The API address; only for testing (default https://api.linkedin.com).", type="url", locates=True
+        ),
+        ConfigField(
+            "token_url", f"The OAuth token endpoint; only for testing (default {TOKEN_URL}).", type="url", locates=True
+        ),
     )
     credential_fields = (
         ConfigField(
@@ -125,7 +129,9 @@ class LinkedInAdapter(Adapter):
         ConfigField("refresh_token", "The refresh token LinkedIn gave with it: renews the access token (60 days)."),
         ConfigField("client_id", "Your LinkedIn app's client id (app > Auth), needed to refresh."),
         ConfigField("client_secret", "Your LinkedIn app's client secret (app > Auth), needed to refresh."),
-        ConfigField("access_token_expires_at", "When the access token expires, Unix seconds (kept up to date)."),
+        ConfigField(
+            "access_token_expires_at", "When the access token expires, Unix seconds (kept up to date).", type="number"
+        ),
     )
 
     @property

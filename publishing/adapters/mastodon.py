@@ -86,28 +86,41 @@ class MastodonAdapter(Adapter):
     platform = "Mastodon"
 
     settings_fields = (
-        ConfigField("url", "The instance's address, e.g. https://mastodon.social.", required=True),
-        ConfigField("visibility", "public (the default), unlisted, private or direct."),
+        ConfigField(
+            "url", "The instance's address, e.g. https://mastodon.social.", required=True, type="url", locates=True
+        ),
+        ConfigField(
+            "visibility",
+            "public (the default), unlisted, private or direct.",
+            type="choice",
+            choices=("public", "unlisted", "private", "direct"),
+        ),
         ConfigField("language", "ISO 639 code of the posts' language, e.g. en."),
         ConfigField(
             "max_characters",
             "The instance's status length (default 500): configuration.statuses.max_characters "
             "of GET /api/v2/instance.",
+            type="integer",
         ),
         ConfigField(
             "characters_reserved_per_url",
             "What a link counts (default 23): configuration.statuses.characters_reserved_per_url.",
+            type="integer",
         ),
         ConfigField(
-            "max_media_attachments", "Images per status (default 4): configuration.statuses.max_media_attachments."
+            "max_media_attachments",
+            "Images per status (default 4): configuration.statuses.max_media_attachments.",
+            type="integer",
         ),
         ConfigField(
             "image_size_limit",
             "Largest image in bytes (default 16777216): configuration.media_attachments.image_size_limit.",
+            type="integer",
         ),
         ConfigField(
             "description_limit",
             "Longest alt text (default 1500): configuration.media_attachments.description_limit.",
+            type="integer",
         ),
     )
     credential_fields = (

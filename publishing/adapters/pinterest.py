@@ -89,8 +89,8 @@ class PinterestAdapter(Adapter):
             "The id of the board the pins go to, e.g. 549755885175: GET /v5/boards lists yours.",
             required=True,
         ),
-        ConfigField("link", "Where each pin leads, e.g. https://example.com/spring (optional)."),
-        ConfigField("url", "The API's address: https://api.pinterest.com (the default)."),
+        ConfigField("link", "Where each pin leads, e.g. https://example.com/spring (optional).", type="link"),
+        ConfigField("url", "The API's address: https://api.pinterest.com (the default).", type="url", locates=True),
     )
     credential_fields = (
         ConfigField(

@@ -45,6 +45,7 @@ class SlackAdapter(Adapter):
             "The incoming webhook URL, https://hooks.slack.com/services/T…/B…/… (your Slack app > Incoming "
             "Webhooks > Add New Webhook to Workspace). Anyone holding it can post: keep it secret.",
             required=True,
+            type="url",
         ),
     )
 

@@ -55,10 +55,17 @@ def _image(image) -> dict:
 class WebhookAdapter(Adapter):
     kind = "webhook"
     settings_fields = (
-        ConfigField("url", "Where the signed JSON is POSTed, e.g. https://example.com/hooks/cocreate.", required=True),
+        ConfigField(
+            "url",
+            "Where the signed JSON is POSTed, e.g. https://example.com/hooks/cocreate.",
+            required=True,
+            type="url",
+            locates=True,
+        ),
         ConfigField(
             "receiver_deduplicates",
             "false if the receiver ignores Idempotency-Key: then a timed-out post is never resent (default true).",
+            type="boolean",
         ),
     )
     credential_fields = (

@@ -76,14 +76,19 @@ class WordPressAdapter(Adapter):
     kind = "wordpress"
     deduplicates = True  # by the slug lookup before every resend
     settings_fields = (
-        ConfigField("url", "The site's address, e.g. https://blog.example.com.", required=True),
+        ConfigField(
+            "url", "The site's address, e.g. https://blog.example.com.", required=True, type="url", locates=True
+        ),
         ConfigField(
             "plain_permalinks",
             "true when the site has plain permalinks (Settings > Permalinks), so the API is at ?rest_route=.",
+            type="boolean",
         ),
-        ConfigField("categories", "Category ids every post gets, e.g. [3, 7] (Posts > Categories)."),
-        ConfigField("tags", "Tag ids every post gets, e.g. [12] (Posts > Tags)."),
-        ConfigField("max_image_bytes", "Re-encode larger images to fit the site's upload limit, e.g. 2000000."),
+        ConfigField("categories", "Category ids every post gets, e.g. [3, 7] (Posts > Categories).", type="integers"),
+        ConfigField("tags", "Tag ids every post gets, e.g. [12] (Posts > Tags).", type="integers"),
+        ConfigField(
+            "max_image_bytes", "Re-encode larger images to fit the site's upload limit, e.g. 2000000.", type="integer"
+        ),
     )
     credential_fields = (
         ConfigField("username", "The WordPress user who posts (an Author or Editor), e.g. editor.", required=True),

@@ -74,7 +74,9 @@ class XAdapter(Adapter):
     kind = "x"
     deduplicates = False
 
-    settings_fields = (ConfigField("api", "The API's address: https://api.x.com (the default)."),)
+    settings_fields = (
+        ConfigField("api", "The API's address: https://api.x.com (the default).", type="url", locates=True),
+    )
     credential_fields = (
         ConfigField(
             "access_token",

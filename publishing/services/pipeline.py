@@ -5,24 +5,22 @@ back to pending with a later due_at after a temporary error, or failed. Each mov
 so two workers (or a redelivered task) can never both send the same publication.
 """
 
+import dataclasses
 import logging
 import random
-import zoneinfo
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cocreate.errors import Conflict
-from contributors.selectors import board_members
 from drafts.models import Draft, DraftState
 from drafts.services import draft_transition
 from publishing.adapters import AdapterError, NoAdapter, Post, adapter_for
 from publishing.adapters.base import PostImage
+from publishing.links import http_url
 from publishing.models import Channel, Publication, PublicationAttempt, PublicationState
 
 logger = logging.getLogger(__name__)
@@ -41,7 +39,7 @@ def publications_schedule(*, draft: Draft, actor=None) -> list[Publication]:
     A channel that already published this draft keeps its publication: rescheduling never re-posts.
     """
     channels = list(Channel.objects.filter(board=draft.board_id, is_active=True))
-    problems = [f"{channel.name}: {problem}" for channel in channels for problem in _problems(draft, channel)]
+    problems = [f"{channel.name}: {problem}" for channel in channels for problem in post_problems(draft, channel)]
     if problems:
         # Nothing that a platform will reject is scheduled: the transition is refused with the reasons.
         raise ValidationError({"channels": problems})
@@ -62,7 +60,7 @@ def publications_schedule(*, draft: Draft, actor=None) -> list[Publication]:
     return publications
 
 
-def _problems(draft: Draft, channel: Channel) -> list[str]:
+def post_problems(draft: Draft, channel: Channel) -> list[str]:
     try:
         adapter = adapter_for(channel)
     except NoAdapter as missing:
@@ -191,7 +189,16 @@ def publication_publish(*, publication_id: int) -> str:
 
 
 def post_for(publication: Publication) -> Post:
-    return post_for_channel(publication.draft, publication.channel, idempotency_key=str(publication.idempotency_key))
+    """The post for one attempt of a publication, with what its adapter must know of earlier attempts.
+
+    An earlier attempt shows as a logged outcome, or (a worker killed mid-send, then recovered) as more than
+    the one attempt being made now, with no log row."""
+    post = post_for_channel(publication.draft, publication.channel, idempotency_key=str(publication.idempotency_key))
+    attempts = Publication.objects.values_list("attempts", flat=True).get(pk=publication.pk)
+    messages = tuple(publication.log.order_by("number").values_list("message", flat=True))
+    return dataclasses.replace(
+        post, resend=attempts > 1 or bool(messages), earlier_messages=messages, created_at=publication.created_at
+    )
 
 
 def post_for_channel(draft: Draft, channel: Channel, *, idempotency_key: str) -> Post:
@@ -224,8 +231,8 @@ def _record_success(publication: Publication, result, started) -> str:
     now = timezone.now()
     Publication.objects.filter(pk=publication.pk).update(
         state=PublicationState.PUBLISHED,
-        platform_post_id=result.post_id,
-        platform_url=result.url,
+        platform_post_id=str(result.post_id)[:200],
+        platform_url=http_url(result.url),
         sent_at=started,
         published_at=now,
         last_error="",
@@ -345,204 +352,3 @@ def drafts_without_channels_publish(*, now=None) -> int:
         draft_transition(draft_id=draft_id, name="mark_published", actor=None, data={"channels": 0})
         count += 1
     return count
-
-
-# --- Channels -------------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def channel_create(
-    *,
-    board,
-    actor,
-    kind: str,
-    name: str,
-    settings: dict | None = None,
-    credentials: dict | None = None,
-    is_active: bool = True,
-) -> Channel:
-    from publishing.selectors import require_manager
-
-    if actor is not None:
-        require_manager(actor, board)
-    channel = Channel(board=board, kind=kind, name=(name or "").strip(), settings=settings or {}, is_active=is_active)
-    channel.credentials = credentials or {}
-    channel.full_clean()
-    channel_config_check(channel, settings or {}, credentials or {})
-    channel.save()
-    return channel
-
-
-def channel_config_check(channel: Channel, settings: dict, credentials: dict) -> None:
-    """ValidationError naming every required setting or credential the channel's kind needs and did not get."""
-    try:
-        adapter = adapter_for(channel)
-    except NoAdapter:
-        return  # full_clean() already refused an unknown kind
-    errors = {}
-    missing = [
-        field.name for field in adapter.settings_fields if field.required and settings.get(field.name) in (None, "")
-    ]
-    if missing:
-        errors["settings"] = [f"{channel.get_kind_display()} needs these settings: {', '.join(missing)}."]
-    missing = [
-        field.name
-        for field in adapter.credential_fields
-        if field.required and credentials.get(field.name) in (None, "")
-    ]
-    if missing:
-        errors["credentials"] = [f"{channel.get_kind_display()} needs these credentials: {', '.join(missing)}."]
-    if errors:
-        raise ValidationError(errors)
-
-
-@transaction.atomic
-def channel_update(
-    *,
-    channel: Channel,
-    actor,
-    name: str | None = None,
-    settings: dict | None = None,
-    credentials: dict | None = None,
-    is_active: bool | None = None,
-) -> Channel:
-    """Credentials are replaced only when new ones are given: they are never read back to be re-sent."""
-    from publishing.selectors import require_manager
-
-    require_manager(actor, channel.board)
-    if name is not None:
-        channel.name = name.strip()
-    if settings is not None:
-        channel.settings = settings
-    if credentials:
-        channel.credentials = credentials
-    if is_active is not None:
-        channel.is_active = is_active
-    channel.full_clean()
-    channel_config_check(channel, channel.settings, channel.credentials)
-    channel.save()
-    return channel
-
-
-# --- Acting on one publication from the log -----------------------------------------------------------
-
-
-def publication_retry(*, publication_id: int, actor) -> Draft:
-    """The log's retry button: the draft's failed -> scheduled transition (permission-checked and audited
-    there), which sends only the failed channels again, now."""
-    from publishing.selectors import publication_get_for_user
-
-    publication = publication_get_for_user(actor, publication_id)
-    if publication.state != PublicationState.FAILED:
-        raise Conflict(f"Only a failed publication can be retried; this one is {publication.get_state_display()}.")
-    return draft_transition(draft_id=publication.draft_id, name="retry", actor=actor)
-
-
-def publication_check(*, publication_id: int, actor) -> Publication:
-    """Read a published post back from its platform: is it still there, and where? Managers only (it uses
-    the channel's credentials). The answer is stored on the publication; a platform that cannot be reached
-    changes nothing and says so (409)."""
-    from publishing.selectors import publication_get_for_user, require_manager
-
-    publication = publication_get_for_user(actor, publication_id)
-    require_manager(actor, publication.draft.board)
-    if publication.state != PublicationState.PUBLISHED or not publication.platform_post_id:
-        raise Conflict("Only a published post can be checked on its platform.")
-    try:
-        adapter = adapter_for(publication.channel)
-    except NoAdapter as problem:
-        raise Conflict(str(problem)) from None
-    if not adapter.can_fetch():
-        raise Conflict(f"{publication.channel.get_kind_display()} does not let us read a post back.")
-    try:
-        status = adapter.fetch(publication.platform_post_id)
-    except AdapterError as problem:
-        raise Conflict(f"Could not check the post: {problem.message}") from None
-    publication.checked_at = timezone.now()
-    publication.live = status.live
-    publication.check_detail = (status.detail or ("The post is live." if status.live else "The post is gone."))[:300]
-    fields = ["checked_at", "live", "check_detail", "updated_at"]
-    if status.url and status.url != publication.platform_url:
-        publication.platform_url = status.url[:500]
-        fields.append("platform_url")
-    publication.save(update_fields=fields)
-    return publication
-
-
-def channel_test(*, channel: Channel, actor) -> tuple[bool, str]:
-    """Try the channel's connection: (worked, what was checked or what went wrong). Changes nothing."""
-    from publishing.selectors import require_manager
-
-    require_manager(actor, channel.board)
-    try:
-        return True, adapter_for(channel).test_connection()
-    except (AdapterError, NoAdapter) as problem:
-        return False, str(problem)
-
-
-# --- Pre-flight ------------------------------------------------------------------------------------------
-
-PREFLIGHT_WINDOW = timedelta(minutes=15)
-
-
-def publications_preflight(*, now=None) -> int:
-    """Some minutes before each publication is due: are the credentials still good and the content still
-    acceptable? Problems are e-mailed to the board's managers while there is time to act. Each publication
-    is checked once; each channel's connection once per run. Returns how many problems were found."""
-    now = now or timezone.now()
-    due_soon = (
-        Publication.objects.filter(
-            state=PublicationState.PENDING, preflight_at=None, due_at__lte=now + PREFLIGHT_WINDOW
-        )
-        .select_related("draft__board", "channel")
-        .order_by("due_at")[:CLAIM_BATCH]
-    )
-    connections: dict[int, str] = {}
-    found = 0
-    for publication in due_soon:
-        channel = publication.channel
-        if channel.pk not in connections:
-            worked, message = _try_connection(channel)
-            connections[channel.pk] = "" if worked else message
-        problems = [connections[channel.pk]] if connections[channel.pk] else []
-        problems += _problems(publication.draft, channel)
-        changed = content_change(publication, post_for(publication))
-        if changed:
-            problems.append(changed)
-        problem = " ".join(problems)
-        claimed = Publication.objects.filter(pk=publication.pk, preflight_at=None).update(
-            preflight_at=now, preflight_problem=problem
-        )
-        if claimed and problem:
-            found += 1
-            _warn_managers(publication, problem)
-    return found
-
-
-def _try_connection(channel: Channel) -> tuple[bool, str]:
-    try:
-        return True, adapter_for(channel).test_connection()
-    except (AdapterError, NoAdapter) as problem:
-        return False, str(problem)
-
-
-def _warn_managers(publication: Publication, problem: str) -> None:
-    board = publication.draft.board
-    recipients = [user.email for user, role in board_members(board) if role == "manager" and user.email]
-    if not recipients:
-        return
-    local = timezone.localtime(publication.due_at, timezone=_zone(board.time_zone))
-    send_mail(
-        subject=" ".join(f"[{board}] Will not publish: {publication.draft.title}".split()),
-        message=(
-            f'"{publication.draft.title}" is due on {publication.channel.name} at {local:%Y-%m-%d %H:%M %Z}, '
-            f"but the pre-flight check found a problem:\n\n{problem}\n\n"
-            "Fix the channel or the draft, or unschedule it, before its time."
-        ),
-        from_email=None,
-        recipient_list=recipients,
-    )
-
-
-def _zone(name: str):
-    return zoneinfo.ZoneInfo(name)
