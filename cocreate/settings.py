@@ -12,6 +12,10 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from cocreate.logcontext import CONTEXT_FORMAT as LOG_CONTEXT_FORMAT
+from cocreate.logcontext import install_record_factory as install_log_context
+from cocreate.observability import sentry_init
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("COCREATE_VAR_DIR", BASE_DIR / "var"))
 
@@ -188,8 +192,11 @@ STORAGES = {
     },
 }
 
-# JSON bodies over this size are refused with 413 by cocreate.middleware.
+# Request bodies over this size are refused with 413 by cocreate.middleware before they are read; the image
+# and avatar upload endpoints take their file limit on top.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440))
+# Uploaded pictures: at most this many pixels, judged from the header before decoding (cocreate/imaging.py).
+IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", 25_000_000))
 
 # --- Cache ----------------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -369,9 +376,26 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
     )
 }
 
+# --- Logs and error reporting --------------------------------------------------------------------
+# Every line says which draft, publication and channel it is about ("-" when none): the Celery task entry
+# points set the ids (cocreate/logcontext.py). The worker keeps Celery's own log set-up, with the same ids.
+install_log_context()
+LOG_FORMAT = f"%(asctime)s %(levelname)s %(name)s {LOG_CONTEXT_FORMAT} %(message)s"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"context": {"format": LOG_FORMAT}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "context"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+CELERY_WORKER_LOG_FORMAT = f"[%(asctime)s: %(levelname)s/%(processName)s] {LOG_CONTEXT_FORMAT} %(message)s"
+CELERY_WORKER_TASK_LOG_FORMAT = (
+    f"[%(asctime)s: %(levelname)s/%(processName)s] %(task_name)s[%(task_id)s] {LOG_CONTEXT_FORMAT} %(message)s"
+)
+# Sentry (Django and Celery integrations) only when SENTRY_DSN is set; off otherwise.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+SENTRY_ENABLED = sentry_init(
+    dsn=SENTRY_DSN,
+    environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+    traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", 0)),
+)

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from cocreate import auth_api
+from cocreate.health import healthz
 from contributors import api as contributors_api
 from contributors import views as contributors_views
 from contributors.profiles import account_views
@@ -40,6 +41,7 @@ api_urlpatterns = [
 ]
 
 urlpatterns = [
+    path("healthz/", healthz, name="healthz"),
     path("", contributors_views.board_list, name="board-list"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -18,13 +18,13 @@ from django.db import transaction
 from django.db.models import Max
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from cocreate.imaging import NOT_AN_IMAGE, ImageRefused, image_header_check
 from contributors.models import User
 from drafts import rules
 from drafts.models import Draft, DraftImage
 from drafts.selectors import draft_get_for_user, draft_image_get
 from drafts.services import record_revision, require_current_version
 
-ALLOWED_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 MAX_ALT_TEXT_LENGTH = DraftImage._meta.get_field("alt_text").max_length
 JPEG_QUALITY = 90
 
@@ -72,37 +72,36 @@ def image_clean(upload) -> tuple[ContentFile, str, int, int]:
     if not data:
         raise _refuse("The file is empty.")
 
-    side = max_side()
-    not_an_image = "This file is not an image we can read: upload a PNG, JPEG, GIF or WebP picture."
+    # The canvas, bit depth and mode are judged from the header before anything is decoded, since a
+    # tiny file can claim a gigantic canvas (a decompression bomb): cocreate/imaging.py.
     try:
-        # Opening reads the header only; the size is checked before anything is decoded, since a tiny
-        # file can claim a gigantic canvas (a decompression bomb).
+        header = image_header_check(data, max_side=max_side())
         with Image.open(io.BytesIO(data)) as probe:
-            image_format = probe.format
-            width, height = probe.size
-            if image_format not in ALLOWED_FORMATS:
-                raise _refuse(f"{image_format or 'This'} files are not accepted: upload a PNG, JPEG, GIF or WebP.")
-            if width > side or height > side:
-                raise _refuse(f"The picture is {width:,}x{height:,} pixels; the limit is {side:,} pixels a side.")
             probe.verify()
-    except Image.DecompressionBombError:
-        raise _refuse(f"The picture has far too many pixels; the limit is {side:,} pixels a side.") from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-        raise _refuse(not_an_image) from None
+    except ImageRefused as refused:
+        raise _refuse(refused.message) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
+        raise _refuse(NOT_AN_IMAGE) from None
+    image_format = header.format
 
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.load()  # the first frame of an animation
             icc_profile = image.info.get("icc_profile")
-            upright = ImageOps.exif_transpose(image)
+            # In place, and converted only when the mode differs: one copy of the pixels, not three.
+            ImageOps.exif_transpose(image, in_place=True)
             if image_format == "JPEG":
-                clean = upright.convert("RGB")
+                target = "RGB"
             else:
-                has_alpha = upright.mode in {"RGBA", "LA", "PA"} or "transparency" in upright.info
-                clean = upright.convert("RGBA" if has_alpha else "RGB")
+                has_alpha = image.mode in {"RGBA", "LA", "PA"} or "transparency" in image.info
+                target = "RGBA" if has_alpha else "RGB"
+            clean = image if image.mode == target else image.convert(target)
+            return _encode(clean, image_format=image_format, icc_profile=icc_profile, limit=limit)
     except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
         raise _refuse("This image is damaged and cannot be read.") from None
 
+
+def _encode(clean: Image.Image, *, image_format: str, icc_profile, limit: int) -> tuple[ContentFile, str, int, int]:
     clean.info = {}  # nothing of the original's metadata rides along
     options = {"icc_profile": icc_profile} if icc_profile else {}
     out = io.BytesIO()

@@ -1,8 +1,10 @@
 from celery import shared_task
 
+from cocreate.logcontext import draft_event_log_context
 from drafts import services
 
 
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
 def notify_draft_event(event_id: int) -> bool:
-    return services.draft_event_notify(event_id=event_id)
+    with draft_event_log_context(event_id):  # every line logged meanwhile names the draft
+        return services.draft_event_notify(event_id=event_id)

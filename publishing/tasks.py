@@ -1,9 +1,14 @@
 """Celery is just another interface: ids in, a service call, nothing else."""
 
+import logging
+
 from celery import shared_task
 from django.db import transaction
 
+from cocreate.logcontext import publication_log_context
 from publishing import services
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(ignore_result=True)
@@ -19,7 +24,10 @@ def claim_due_publications() -> int:
 
 @shared_task(ignore_result=True, acks_late=True, reject_on_worker_lost=True)
 def publish_publication(publication_id: int) -> str:
-    return services.publication_publish(publication_id=publication_id)
+    with publication_log_context(publication_id):  # every line logged meanwhile names it, its draft and channel
+        outcome = services.publication_publish(publication_id=publication_id)
+        logger.info("Publication %s: %s", publication_id, outcome)
+    return outcome
 
 
 @shared_task(ignore_result=True)

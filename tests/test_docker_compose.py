@@ -206,6 +206,9 @@ def test_it_checks_web_health_the_way_the_proxy_asks(compose):
     assert "X-Forwarded-Proto" in code
     assert "ALLOWED_HOSTS" in code
     assert "8000" in code
+    # The health check that asks the database and the broker, not a page that needs neither.
+    assert "/healthz/" in code
+    assert "/login/" not in code
 
 
 def test_it_keeps_postgres_data_in_a_volume(compose):

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image, UnidentifiedImageError
 
-ALLOWED_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
+from cocreate.imaging import ImageRefused, image_header_check
 
 
 def max_bytes() -> int:
@@ -31,19 +31,21 @@ def avatar_clean(upload) -> ContentFile:
     data = upload.read(limit + 1)
     if len(data) > limit:
         raise ValidationError({"avatar": f"The picture is larger than {limit:,} bytes."})
+    side = max_side()
+    # The canvas, bit depth and mode are judged from the header, before any pixel is decoded: a tiny file
+    # can claim a gigantic canvas (cocreate/imaging.py).
     try:
+        image_header_check(data, max_side=side, pixel_limit=side * side)
         with Image.open(io.BytesIO(data)) as probe:
-            image_format = probe.format
-            width, height = probe.size
             probe.verify()
+    except ImageRefused as refused:
+        message = refused.message
+        if refused.reason == "side":
+            width, height = refused.size
+            message = f"The picture is {width}x{height} pixels; at most {side}x{side} please."
+        raise ValidationError({"avatar": message}) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise ValidationError({"avatar": "This file is not an image we can read (PNG, JPEG, GIF or WebP)."}) from None
-    if image_format not in ALLOWED_FORMATS:
-        raise ValidationError({"avatar": "Upload a PNG, JPEG, GIF or WebP picture."})
-    side = max_side()
-    # Checked from the header, before any pixel is decoded: a tiny file can claim a gigantic canvas.
-    if width > side or height > side:
-        raise ValidationError({"avatar": f"The picture is {width}x{height} pixels; at most {side}x{side} please."})
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.load()
