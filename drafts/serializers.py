@@ -1,6 +1,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from cocreate.api import IdField
 from contributors.selectors import boards_for_user
 from drafts.models import Draft, DraftComment, DraftEvent, DraftImage, DraftRevision
 
@@ -100,9 +101,7 @@ class DraftUpdateSerializer(serializers.Serializer):
 
 
 class CoauthorsSerializer(serializers.Serializer):
-    coauthors = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), max_length=50, help_text="User ids; replaces the list."
-    )
+    coauthors = serializers.ListField(child=IdField(), max_length=50, help_text="User ids; replaces the list.")
 
 
 class TransitionSerializer(serializers.Serializer):

@@ -1,5 +1,6 @@
 from django import forms
 
+from cocreate.ids import MAX_ID
 from publishing.models import ChannelKind, PublicationState
 
 
@@ -34,4 +35,4 @@ class ChannelForm(forms.Form):
 
 class PublicationFilter(forms.Form):
     state = forms.ChoiceField(choices=[("", "Any state"), *PublicationState.choices], required=False)
-    channel = forms.IntegerField(required=False, min_value=1)
+    channel = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)

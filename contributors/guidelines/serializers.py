@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from cocreate.api import IdField
 from contributors.guidelines.checks import RULE_KINDS, SEVERITIES
 from contributors.guidelines.models import GuidelineRule, GuidelineVersion
 
@@ -54,7 +55,7 @@ class CheckSerializer(serializers.Serializer):
     variants = serializers.DictField(
         child=serializers.CharField(allow_blank=True, trim_whitespace=False), required=False, default=dict
     )
-    draft = serializers.IntegerField(
+    draft = IdField(
         required=False, allow_null=True, default=None, help_text="Check as this draft's author (default: you)."
     )
 

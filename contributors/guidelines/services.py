@@ -4,7 +4,7 @@ Each change writes a GuidelineVersion (text and rules as they now stand, who, wh
 transaction, so the history is complete and a submit can record the version it was checked under.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 
@@ -12,16 +12,10 @@ from contributors.guidelines import selectors
 from contributors.guidelines.checks import rule_from
 from contributors.guidelines.models import Guideline, GuidelineRule, GuidelineVersion
 from contributors.models import Board, User
-from contributors.permissions import has_board_perm
-from contributors.roles import MANAGE
+from contributors.permissions import require_manager
 
 MAX_TEXT_LENGTH = 50_000
 MAX_RULES = 100
-
-
-def _require_manager(actor: User | None, board: Board) -> None:
-    if actor is not None and not has_board_perm(actor, board, MANAGE):
-        raise PermissionDenied("Only the board's managers can change its guidelines.")
 
 
 def _locked_guideline(board: Board) -> Guideline:
@@ -52,7 +46,7 @@ def guideline_update(
     *, board: Board, actor: User | None, brand: str | None = None, tone: str | None = None
 ) -> Guideline:
     """Save new brand guidelines and/or tone of voice; no new version when nothing changed."""
-    _require_manager(actor, board)
+    require_manager(actor, board)
     errors = {
         name: [f"Keep it to {MAX_TEXT_LENGTH:,} characters."]
         for name, text in (("brand", brand), ("tone", tone))
@@ -84,7 +78,7 @@ def _clean_rule(*, kind: str, severity: str, params: dict) -> dict:
 
 @transaction.atomic
 def guideline_rule_create(*, board: Board, actor: User | None, kind: str, severity: str, params: dict) -> GuidelineRule:
-    _require_manager(actor, board)
+    require_manager(actor, board)
     params = _clean_rule(kind=kind, severity=severity, params=params)
     guideline = _locked_guideline(board)
     if guideline.rules.count() >= MAX_RULES:
@@ -111,7 +105,7 @@ def guideline_rule_update(
     severity: str | None = None,
     params: dict | None = None,
 ) -> GuidelineRule:
-    _require_manager(actor, board)
+    require_manager(actor, board)
     guideline, rule = _locked_rule(board, rule_id)
     severity = rule.severity if severity is None else severity
     params = _clean_rule(kind=rule.kind, severity=severity, params=rule.params if params is None else params)
@@ -125,7 +119,7 @@ def guideline_rule_update(
 
 @transaction.atomic
 def guideline_rule_delete(*, board: Board, actor: User | None, rule_id: int) -> None:
-    _require_manager(actor, board)
+    require_manager(actor, board)
     guideline, rule = _locked_rule(board, rule_id)
     description = rule.as_rule().describe()
     rule_pk = rule.pk
