@@ -1,12 +1,19 @@
 """API plumbing shared by every app: pagination and the translation of service errors to HTTP."""
 
+import django_filters
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
-from cocreate.errors import Conflict
+from cocreate.errors import ServiceError, refusal_for
+from cocreate.ids import MAX_ID
+
+ID_MESSAGE = f"An id is a whole number from 1 to {MAX_ID}."
 
 
 class Pagination(PageNumberPagination):
@@ -15,14 +22,47 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
 
 
+class IdField(serializers.IntegerField):
+    """A body field holding an object's id."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A list filter by id: '1.5' or an id past the database's integer range is a 400, not board 1 or a 500."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+def query_id(request, name: str) -> int | None:
+    """The id in query parameter `name`, None when absent; a 400 naming the parameter when it is no id."""
+    value = request.query_params.get(name)
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit() and len(value) <= len(str(MAX_ID)) and 1 <= int(value) <= MAX_ID):
+        raise ValidationError({name: [ID_MESSAGE]})
+    return int(value)
+
+
 def exception_handler(exc, context):
-    """Services raise Django's ValidationError and our Conflict; the API answers 400 and 409 for them."""
-    if isinstance(exc, Conflict):
-        return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, DjangoValidationError):
-        if hasattr(exc, "error_dict"):
-            body = {field: [str(m) for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
-        else:
-            body = {"detail": exc.messages}
-        return Response(body, status=status.HTTP_400_BAD_REQUEST)
-    return drf_exception_handler(exc, context)
+    """Service errors get the status cocreate.errors' table gives them (400, 409, 429 with Retry-After...);
+    DRF's own (and Django's 403 and 404, which DRF already maps the same way) go to DRF's handler."""
+    if not isinstance(exc, (DjangoValidationError, ServiceError)):
+        return drf_exception_handler(exc, context)
+    refusal = refusal_for(exc)
+    set_rollback()
+    if refusal.field_errors:
+        body = refusal.field_errors
+    elif isinstance(exc, DjangoValidationError):
+        body = {"detail": refusal.messages}
+    else:
+        body = {"detail": refusal.message}
+    return Response(body, status=refusal.status, headers=refusal.headers)

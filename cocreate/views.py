@@ -1,11 +1,12 @@
-"""Helpers shared by the web views: one translation of service errors into messages and status codes."""
+"""Helpers shared by the web views: service errors as flash messages, with the status cocreate.errors'
+table gives them, for a view that shows its form again."""
 
 from contextlib import contextmanager
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 
-from cocreate.errors import Conflict
+from cocreate.errors import refusal_for
 
 
 class ServiceRefused(Exception):
@@ -21,19 +22,12 @@ def report_service_errors(request):
     """
     try:
         yield
-    except ValidationError as exc:
-        for message in _messages(exc):
+    except Http404:
+        raise
+    except Exception as exc:
+        refusal = refusal_for(exc)
+        if refusal is None:
+            raise
+        for message in refusal.messages or ["You are not allowed to do that."]:
             messages.error(request, message)
-        raise ServiceRefused(400) from exc
-    except Conflict as exc:
-        messages.error(request, exc.message)
-        raise ServiceRefused(409) from exc
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or "You are not allowed to do that.")
-        raise ServiceRefused(403) from exc
-
-
-def _messages(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [f"{field}: {m}" if field != "__all__" else m for field, msgs in exc.message_dict.items() for m in msgs]
-    return list(exc.messages)
+        raise ServiceRefused(refusal.status) from exc

@@ -1,5 +1,4 @@
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -8,8 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from contributors import selectors, services
-from contributors.permissions import has_board_perm, prefetch_board_permissions
-from contributors.roles import MANAGE
+from contributors.permissions import prefetch_board_permissions, require_manager
 from contributors.serializers import BoardSerializer, MemberSerializer
 
 
@@ -36,8 +34,7 @@ class BoardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def members(self, request, pk=None):
         """Who holds which role; managers add a member or change a role by POSTing username and role."""
         board = self.get_object()
-        if not has_board_perm(request.user, board, MANAGE):
-            raise PermissionDenied("Only the board's managers can see and change its members.")
+        require_manager(request.user, board)
         if request.method == "POST":
             serializer = MemberSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
@@ -56,8 +53,7 @@ class BoardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @action(detail=True, methods=["delete"], url_path=r"members/(?P<user_id>[0-9]+)", url_name="member")
     def member(self, request, pk=None, user_id=None):
         board = self.get_object()
-        if not has_board_perm(request.user, board, MANAGE):
-            raise PermissionDenied("Only the board's managers can change its members.")
+        require_manager(request.user, board)
         user = get_user_model().objects.filter(pk=user_id).first()
         if user is None or services.board_role_revoke(board=board, user=user, actor=request.user) is None:
             raise Http404("That user holds no role on this board.")

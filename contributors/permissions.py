@@ -5,10 +5,11 @@ An ObjectPermissionChecker is cached on the user object, so a page that asks man
 same boards pays one query per board, not one per question.
 """
 
+from django.core.exceptions import PermissionDenied
 from guardian.core import ObjectPermissionChecker
 
 from contributors.models import Board
-from contributors.roles import SITE_ADMIN, role_from_permissions
+from contributors.roles import MANAGE, SITE_ADMIN, role_from_permissions
 
 _CHECKER_ATTR = "_cocreate_board_checker"
 
@@ -54,3 +55,13 @@ def board_role(user, board: Board) -> str | None:
     if is_site_admin(user):
         return SITE_ADMIN
     return role_from_permissions(board_permissions(user, board))
+
+
+MANAGERS_ONLY = "Only the board's managers can do this."
+
+
+def require_manager(user, board: Board) -> None:
+    """Raise PermissionDenied unless `user` manages `board`. user=None is the system itself (demo data,
+    migrations, management commands, workers), which may."""
+    if user is not None and not has_board_perm(user, board, MANAGE):
+        raise PermissionDenied(MANAGERS_ONLY)

@@ -4,14 +4,8 @@ from django.utils.text import slugify
 from guardian.shortcuts import assign_perm, remove_perm
 
 from contributors.models import Board, RoleChange, User
-from contributors.permissions import forget_cached_permissions, has_board_perm, is_site_admin
-from contributors.roles import ALL_BOARD_PERMISSIONS, MANAGE, ROLE_PERMISSIONS, Role, role_from_permissions
-
-
-def _require_manager(actor: User | None, board: Board) -> None:
-    """actor=None means the system itself (demo data, migrations, management commands)."""
-    if actor is not None and not has_board_perm(actor, board, MANAGE):
-        raise PermissionDenied("Only the board's managers can change its members.")
+from contributors.permissions import forget_cached_permissions, is_site_admin, require_manager
+from contributors.roles import ALL_BOARD_PERMISSIONS, ROLE_PERMISSIONS, Role, role_from_permissions
 
 
 @transaction.atomic
@@ -43,7 +37,7 @@ def board_role_grant(*, board: Board, user: User, role: str, actor: User | None 
     """Give `user` exactly `role` on `board` (replacing any other role). Returns the audit row."""
     if role not in ROLE_PERMISSIONS:
         raise ValidationError({"role": f"Unknown role {role!r}; choose one of {', '.join(Role.values)}."})
-    _require_manager(actor, board)
+    require_manager(actor, board)
     previous = _stored_role(user, board)
     if previous == role:
         return None
@@ -59,7 +53,7 @@ def board_role_grant(*, board: Board, user: User, role: str, actor: User | None 
 
 @transaction.atomic
 def board_role_revoke(*, board: Board, user: User, actor: User | None = None) -> RoleChange | None:
-    _require_manager(actor, board)
+    require_manager(actor, board)
     previous = _stored_role(user, board)
     if previous is None:
         return None

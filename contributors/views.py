@@ -1,6 +1,5 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -9,7 +8,7 @@ from cocreate.views import ServiceRefused, report_service_errors
 from contributors import selectors, services
 from contributors.agreements.gate import is_gated
 from contributors.forms import MemberForm
-from contributors.permissions import board_role, has_board_perm, prefetch_board_permissions
+from contributors.permissions import board_role, has_board_perm, prefetch_board_permissions, require_manager
 from contributors.roles import CONTRIBUTE, MANAGE, REVIEW
 from drafts.models import DraftState
 from drafts.selectors import draft_list_for_user
@@ -50,8 +49,7 @@ def board_detail(request, slug: str):
 @require_http_methods(["GET", "POST"])
 def board_members(request, slug: str):
     board = selectors.board_get_for_user(request.user, slug=slug)
-    if not has_board_perm(request.user, board, MANAGE):
-        raise PermissionDenied("Only the board's managers can manage its members.")
+    require_manager(request.user, board)
     form = MemberForm(request.POST or None)
     status = 200
     if request.method == "POST":

@@ -5,6 +5,7 @@ from django.urls import reverse
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
+from cocreate.api import IdField
 from contributors.selectors import boards_for_user
 from drafts.models import Draft, DraftComment, DraftEvent, DraftImage, DraftRevision
 from drafts.steps import COMMENT_MAX_LENGTH, STEPS, Step
@@ -105,9 +106,7 @@ class DraftUpdateSerializer(serializers.Serializer):
 
 
 class CoauthorsSerializer(serializers.Serializer):
-    coauthors = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), max_length=50, help_text="User ids; replaces the list."
-    )
+    coauthors = serializers.ListField(child=IdField(), max_length=50, help_text="User ids; replaces the list.")
 
 
 class StepRequestSerializer(serializers.Serializer):

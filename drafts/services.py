@@ -11,6 +11,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from cocreate import limits
 from cocreate.errors import Conflict
+from cocreate.ids import MAX_ID
 from contributors.agreements.gate import require_access
 from contributors.models import Board, User
 from contributors.permissions import has_board_perm
@@ -247,7 +248,8 @@ def draft_coauthors_set(*, draft_id: int, actor: User, coauthor_ids: list[int]) 
             )
         raise PermissionDenied("Only the draft's author or the board's managers choose its co-authors.")
     wanted = set(coauthor_ids) - {draft.author_id}
-    users = list(User.objects.filter(pk__in=wanted, is_active=True).order_by("username"))
+    in_range = [pk for pk in wanted if 0 < pk <= MAX_ID]  # any other id names nobody: refused below, not a 500
+    users = list(User.objects.filter(pk__in=in_range, is_active=True).order_by("username"))
     refused = wanted - {u.pk for u in users if has_board_perm(u, draft.board, CONTRIBUTE)}
     if refused:
         raise ValidationError(

@@ -5,6 +5,7 @@ admin (channel_config_check), whose problems are shown at the input they are abo
 from django import forms
 from django.core.exceptions import ValidationError
 
+from cocreate.ids import MAX_ID
 from publishing import kinds
 from publishing.models import Channel, ChannelKind, PublicationState
 
@@ -101,4 +102,4 @@ def initial_for(channel: Channel) -> dict:
 
 class PublicationFilter(forms.Form):
     state = forms.ChoiceField(choices=[("", "Any state"), *PublicationState.choices], required=False)
-    channel = forms.IntegerField(required=False, min_value=1)
+    channel = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)

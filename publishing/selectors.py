@@ -1,18 +1,10 @@
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from contributors.models import Board
-from contributors.permissions import has_board_perm
+from contributors.permissions import require_manager
 from contributors.roles import MANAGE, REVIEW
 from contributors.selectors import board_get_for_user, board_ids_with_perm
 from publishing.models import Channel, Publication
-
-
-def require_manager(user, board: Board) -> None:
-    if not has_board_perm(user, board, MANAGE):
-        raise PermissionDenied("Only the board's managers can manage its channels.")
-
 
 NO_SUCH_CHANNEL = "No such channel."
 

@@ -7,6 +7,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from cocreate.api import query_id
+
 from . import selectors, services
 from .serializers import BriefDetailSerializer, BriefSerializer, BriefUpdateSerializer, ClaimResultSerializer
 
@@ -28,11 +30,9 @@ class BriefViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         if status_filter not in selectors.STATUS_FILTERS:
             raise ValidationError({"status": [f"One of: {', '.join(selectors.STATUS_FILTERS)}."]})
         briefs = selectors.brief_list_for_user(self.request.user, status=status_filter)
-        if params.get("board"):
-            try:
-                briefs = briefs.filter(board_id=int(params["board"]))
-            except ValueError:
-                raise ValidationError({"board": ["Give a board id."]}) from None
+        board_id = query_id(self.request, "board")
+        if board_id is not None:
+            briefs = briefs.filter(board_id=board_id)
         return briefs
 
     def get_object(self):

@@ -10,8 +10,8 @@ from django.utils.formats import date_format
 from cocreate import limits
 from cocreate.errors import Conflict
 from contributors.models import Board, User
-from contributors.permissions import has_board_perm
-from contributors.roles import CONTRIBUTE, MANAGE
+from contributors.permissions import has_board_perm, require_manager
+from contributors.roles import CONTRIBUTE
 from drafts.services import CHANNEL_KEY_PATTERN, draft_create
 
 from .models import Brief, BriefClaim
@@ -101,11 +101,6 @@ def brief_check_content(
     return cleaned
 
 
-def _require_manager(actor: User, board: Board) -> None:
-    if not has_board_perm(actor, board, MANAGE):
-        raise PermissionDenied("Only the board's managers can post, edit or close briefs.")
-
-
 @transaction.atomic
 def brief_create(
     *,
@@ -117,7 +112,7 @@ def brief_create(
     channels: list[str] | None = None,
     max_claims: int = 1,
 ) -> Brief:
-    _require_manager(actor, board)
+    require_manager(actor, board)
     content = brief_check_content(
         topic=topic, description=description, channels=channels, deadline=deadline, max_claims=max_claims
     )
@@ -157,7 +152,7 @@ def brief_update(
     `version` is the one the caller started from: 409 when the brief has changed since.
     """
     brief = _locked_brief(actor, brief_id)
-    _require_manager(actor, brief.board)
+    require_manager(actor, brief.board)
     _require_current_version(brief, version)
     if topic is not None:
         brief.topic = _clean_topic(topic)
@@ -178,7 +173,7 @@ def brief_update(
 def brief_close(*, brief_id: int, actor: User, version: int | None = None) -> Brief:
     """No more claims; the drafts already written for it carry on through the workflow."""
     brief = _locked_brief(actor, brief_id)
-    _require_manager(actor, brief.board)
+    require_manager(actor, brief.board)
     if brief.is_closed:
         raise Conflict("This brief is already closed.")
     _require_current_version(brief, version)

@@ -5,14 +5,13 @@ from contextlib import contextmanager
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cocreate.views import ServiceRefused, report_service_errors
 from contributors.agreements import gate
-from contributors.permissions import has_board_perm
+from contributors.permissions import has_board_perm, require_manager
 from contributors.roles import CONTRIBUTE, MANAGE
 from contributors.selectors import board_get_for_user
 
@@ -69,8 +68,7 @@ def brief_list(request, slug: str):
 @require_http_methods(["GET", "POST"])
 def brief_create(request, slug: str):
     board = board_get_for_user(request.user, slug=slug)
-    if not has_board_perm(request.user, board, MANAGE):
-        raise PermissionDenied("Only the board's managers can post briefs.")
+    require_manager(request.user, board)
     status = 200
     with _board_time(board):
         form = BriefForm(request.POST or None)
@@ -111,8 +109,7 @@ def brief_detail(request, brief_id: int):
 @require_http_methods(["GET", "POST"])
 def brief_edit(request, brief_id: int):
     brief = selectors.brief_get_for_user(request.user, brief_id)
-    if not has_board_perm(request.user, brief.board, MANAGE):
-        raise PermissionDenied("Only the board's managers can edit briefs.")
+    require_manager(request.user, brief.board)
     status = 200
     with _board_time(brief.board):
         if request.method == "POST":

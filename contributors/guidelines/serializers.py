@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from cocreate import limits
+from cocreate.api import IdField
 from contributors.guidelines.checks import PROBLEMS_SHOWN, PROBLEMS_SHOWN_PER_RULE, RULE_KINDS, SEVERITIES
 from contributors.guidelines.models import GuidelineRule, GuidelineVersion
 
@@ -85,7 +86,7 @@ class CheckSerializer(serializers.Serializer):
         required=False,
         default=dict,
     )
-    draft = serializers.IntegerField(
+    draft = IdField(
         required=False, allow_null=True, default=None, help_text="Check as this draft's author (default: you)."
     )
 

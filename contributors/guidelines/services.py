@@ -4,7 +4,7 @@ Each change writes a GuidelineVersion (text and rules as they now stand, who, wh
 transaction, so the history is complete and a submit can record the version it was checked under.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 
@@ -14,16 +14,10 @@ from contributors.guidelines import selectors
 from contributors.guidelines.checks import rule_from
 from contributors.guidelines.models import Guideline, GuidelineRule, GuidelineVersion
 from contributors.models import Board, User
-from contributors.permissions import has_board_perm
-from contributors.roles import MANAGE
+from contributors.permissions import require_manager
 
 MAX_TEXT_LENGTH = limits.GUIDELINE_TEXT_MAX_CHARS
 MAX_RULES = limits.GUIDELINE_RULES_MAX
-
-
-def _require_manager(actor: User | None, board: Board) -> None:
-    if actor is not None and not has_board_perm(actor, board, MANAGE):
-        raise PermissionDenied("Only the board's managers can change its guidelines.")
 
 
 def _locked_guideline(board: Board) -> Guideline:
@@ -71,7 +65,7 @@ def guideline_update(
 
     `version` is the one the caller started from: 409 when the guidelines have moved on since.
     """
-    _require_manager(actor, board)
+    require_manager(actor, board)
     limits.require_within({"brand": (brand, MAX_TEXT_LENGTH), "tone": (tone, MAX_TEXT_LENGTH)})
     guideline = _locked_guideline(board)
     _require_current_version(guideline, version)
@@ -100,7 +94,7 @@ def _clean_rule(*, kind: str, severity: str, params: dict) -> dict:
 def guideline_rule_create(
     *, board: Board, actor: User | None, kind: str, severity: str, params: dict, version: int | None = None
 ) -> GuidelineRule:
-    _require_manager(actor, board)
+    require_manager(actor, board)
     params = _clean_rule(kind=kind, severity=severity, params=params)
     guideline = _locked_guideline(board)
     _require_current_version(guideline, version)
@@ -130,7 +124,7 @@ def guideline_rule_update(
     params: dict | None = None,
     version: int | None = None,
 ) -> GuidelineRule:
-    _require_manager(actor, board)
+    require_manager(actor, board)
     guideline, rule = _locked_rule(board, rule_id, version)
     severity = rule.severity if severity is None else severity
     params = _clean_rule(kind=rule.kind, severity=severity, params=rule.params if params is None else params)
@@ -144,7 +138,7 @@ def guideline_rule_update(
 
 @transaction.atomic
 def guideline_rule_delete(*, board: Board, actor: User | None, rule_id: int, version: int | None = None) -> None:
-    _require_manager(actor, board)
+    require_manager(actor, board)
     guideline, rule = _locked_rule(board, rule_id, version)
     description = rule.as_rule().describe()
     rule_pk = rule.pk

@@ -2,14 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cocreate.views import ServiceRefused, report_service_errors
 from contributors.guidelines import selectors, services
 from contributors.guidelines.forms import GuidelineForm, RuleForm
-from contributors.permissions import has_board_perm
+from contributors.permissions import has_board_perm, require_manager
 from contributors.roles import MANAGE
 from drafts.forms import VARIANT_CHANNELS
 from drafts.selectors import draft_get_for_user
@@ -46,8 +46,7 @@ def guidelines(request, slug: str):
 @require_http_methods(["GET", "POST"])
 def guidelines_edit(request, slug: str):
     board = selectors.guideline_readable_board(request.user, slug=slug)
-    if not has_board_perm(request.user, board, MANAGE):
-        raise PermissionDenied("Only the board's managers can edit its guidelines.")
+    require_manager(request.user, board)
     guideline = selectors.guideline_for_board(board)
     status = 200
     if request.method == "POST":
@@ -71,8 +70,7 @@ def guidelines_edit(request, slug: str):
 @require_POST
 def guidelines_rule_create(request, slug: str):
     board = selectors.guideline_readable_board(request.user, slug=slug)
-    if not has_board_perm(request.user, board, MANAGE):
-        raise PermissionDenied("Only the board's managers can change its rules.")
+    require_manager(request.user, board)
     form = RuleForm(request.POST)
     if not form.is_valid():
         return _page(request, board, status=400, rule_form=form)

@@ -1,11 +1,11 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import Throttled
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from cocreate.api import query_id
 from contributors.invitations import selectors, services
 from contributors.invitations.serializers import (
     InvitationAcceptedSerializer,
@@ -13,6 +13,7 @@ from contributors.invitations.serializers import (
     InvitationCreateSerializer,
     InvitationSerializer,
 )
+from contributors.permissions import require_manager
 from contributors.profiles.tokens import api_token_create
 from contributors.selectors import board_get_for_user
 
@@ -28,12 +29,10 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
-        board_id = self.request.query_params.get("board")
+        board_id = query_id(self.request, "board")
         invitations = selectors.invitations_for_manager(self.request.user)
-        if board_id:
-            if not board_id.isdigit():
-                raise ApiValidationError({"board": ["A board id is a number."]})
-            invitations = invitations.filter(board_id=int(board_id))
+        if board_id is not None:
+            invitations = invitations.filter(board_id=board_id)
         return invitations
 
     @extend_schema(parameters=[OpenApiParameter("board", int, description="Only this board's invitations.")])
@@ -42,7 +41,7 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def get_object(self):
         invitation = selectors.invitation_get_for_user(self.request.user, pk=int(self.kwargs["pk"]))
-        services.require_manager(actor=self.request.user, board=invitation.board)
+        require_manager(self.request.user, invitation.board)
         return invitation
 
     @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationSerializer})
@@ -52,10 +51,7 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         board = board_get_for_user(request.user, pk=data.pop("board"))
-        with _throttled():
-            invitation = services.invitation_create(
-                board=board, inviter=request.user, site_url=_site_url(request), **data
-            )
+        invitation = services.invitation_create(board=board, inviter=request.user, site_url=_site_url(request), **data)
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: InvitationSerializer})
@@ -69,10 +65,7 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=True, methods=["post"])
     def resend(self, request, pk=None):
         invitation = selectors.invitation_get_for_user(request.user, pk=int(pk))
-        with _throttled():
-            invitation = services.invitation_resend(
-                invitation=invitation, actor=request.user, site_url=_site_url(request)
-            )
+        invitation = services.invitation_resend(invitation=invitation, actor=request.user, site_url=_site_url(request))
         return Response(InvitationSerializer(invitation).data)
 
     @extend_schema(
@@ -98,15 +91,3 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         token, secret = api_token_create(user=user)
         body = {"invitation": invitation, "username": user.username, "token": secret, "token_expiry": token.expiry}
         return Response(InvitationAcceptedSerializer(body).data, status=status.HTTP_201_CREATED)
-
-
-class _throttled:
-    """The services' rate limit, as DRF's 429."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc, tb):
-        if exc_type is not None and issubclass(exc_type, services.RateLimited):
-            raise Throttled(wait=3600, detail=exc.message) from exc
-        return False

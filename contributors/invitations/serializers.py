@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from cocreate.api import IdField
 from contributors.invitations.models import Invitation
 from contributors.roles import Role
 
@@ -30,7 +31,7 @@ class InvitationSerializer(serializers.ModelSerializer):
 
 
 class InvitationCreateSerializer(serializers.Serializer):
-    board = serializers.IntegerField()
+    board = IdField()
     email = serializers.EmailField()
     role = serializers.ChoiceField(choices=Role.choices, default=Role.CONTRIBUTOR)
     message = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")

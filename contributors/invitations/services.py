@@ -20,22 +20,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cocreate import limits
-from cocreate.errors import Conflict
+from cocreate.errors import Conflict, RateLimited
 from contributors.invitations.models import Invitation, InvitationStatus
 from contributors.invitations.selectors import invitation_from_token, invitation_token
 from contributors.models import Board, User
-from contributors.permissions import board_role, has_board_perm
+from contributors.permissions import board_role, has_board_perm, require_manager
 from contributors.profiles.people import person_label, validate_visible_name
 from contributors.roles import MANAGE, ROLE_ORDER, ROLE_PERMISSIONS, SITE_ADMIN, Role
 from contributors.services import board_role_grant
-
-
-class RateLimited(Exception):
-    """The inviter sent too many invitations in the last hour (HTTP 429)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def expiry_delta() -> timedelta:
@@ -46,17 +38,13 @@ def rate_limit_per_hour() -> int:
     return getattr(settings, "INVITATION_RATE_LIMIT_PER_HOUR", 20)
 
 
-def require_manager(*, actor: User, board: Board) -> None:
-    if not has_board_perm(actor, board, MANAGE):
-        raise PermissionDenied("Only the board's managers can invite people to it.")
-
-
 def _count_send_request(inviter: User) -> None:
     """Fixed one-hour windows in the cache (atomic add + incr on locmem and Redis alike).
 
     The key includes date_joined so that a recycled user id never inherits someone else's count.
     """
-    window = int(timezone.now().timestamp() // 3600)
+    now = timezone.now().timestamp()
+    window = int(now // 3600)
     key = f"invitations:sent:{inviter.pk}:{inviter.date_joined.timestamp():.6f}:{window}"
     cache.add(key, 0, timeout=3600)
     try:
@@ -65,7 +53,8 @@ def _count_send_request(inviter: User) -> None:
         cache.add(key, 1, timeout=3600)
         count = 1
     if count > rate_limit_per_hour():
-        raise RateLimited(f"You can send at most {rate_limit_per_hour()} invitations an hour. Try again later.")
+        message = f"You can send at most {rate_limit_per_hour()} invitations an hour. Try again later."
+        raise RateLimited(message, retry_after=int((window + 1) * 3600 - now) + 1)
 
 
 def _queue_send(invitation: Invitation, site_url: str) -> None:
@@ -86,7 +75,7 @@ def invitation_create(
 ) -> Invitation:
     """Invite `email` to `board`. An open invitation to the same address is refreshed and re-sent instead."""
     limits.require_within({"message": (message, limits.INVITATION_MESSAGE_MAX_CHARS)})
-    require_manager(actor=inviter, board=board)
+    require_manager(inviter, board)
     email = (email or "").strip().lower()
     errors = {}
     try:
@@ -128,7 +117,7 @@ def invitation_create(
 @transaction.atomic
 def invitation_resend(*, invitation: Invitation, actor: User, site_url: str) -> Invitation:
     """E-mail a new link (the old one stops working) with a new expiry."""
-    require_manager(actor=actor, board=invitation.board)
+    require_manager(actor, invitation.board)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != InvitationStatus.PENDING:
         raise Conflict(f"This invitation was {invitation.status}; only a pending invitation can be re-sent.")
@@ -141,7 +130,7 @@ def invitation_resend(*, invitation: Invitation, actor: User, site_url: str) -> 
 
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
-    require_manager(actor=actor, board=invitation.board)
+    require_manager(actor, invitation.board)
     revoked = Invitation.objects.filter(pk=invitation.pk, status=InvitationStatus.PENDING).update(
         status=InvitationStatus.REVOKED, revoked_at=timezone.now(), revoked_by=actor
     )

@@ -9,15 +9,13 @@ from cocreate.errors import Conflict
 from cocreate.views import ServiceRefused, report_service_errors
 from contributors.invitations import selectors, services
 from contributors.invitations.forms import InvitationForm, SignupForm
-from contributors.permissions import has_board_perm
-from contributors.roles import MANAGE
+from contributors.permissions import MANAGERS_ONLY, require_manager
 from contributors.selectors import board_get_for_user
 
 
 def _managed_board(request, slug: str):
     board = board_get_for_user(request.user, slug=slug)
-    if not has_board_perm(request.user, board, MANAGE):
-        raise PermissionDenied("Only the board's managers can manage its invitations.")
+    require_manager(request.user, board)
     return board
 
 
@@ -43,9 +41,6 @@ def invitation_list(request, slug: str):
                 return redirect("invitation-list", slug=board.slug)
             except ServiceRefused as refused:
                 status = refused.status
-            except services.RateLimited as exc:
-                messages.error(request, exc.message)
-                status = 429
     context = {
         "board": board,
         "form": form,
@@ -65,9 +60,7 @@ def invitation_resend(request, slug: str, pk: int):
         messages.success(request, f"Invitation re-sent to {invitation.email}.")
     except ServiceRefused as refused:
         if refused.status == 403:
-            raise PermissionDenied("Only the board's managers can manage its invitations.") from None
-    except services.RateLimited as exc:
-        messages.error(request, exc.message)
+            raise PermissionDenied(MANAGERS_ONLY) from None
     return redirect("invitation-list", slug=board.slug)
 
 
@@ -82,7 +75,7 @@ def invitation_revoke(request, slug: str, pk: int):
         messages.success(request, f"Invitation to {invitation.email} revoked.")
     except ServiceRefused as refused:
         if refused.status == 403:
-            raise PermissionDenied("Only the board's managers can manage its invitations.") from None
+            raise PermissionDenied(MANAGERS_ONLY) from None
     return redirect("invitation-list", slug=board.slug)
 
 

@@ -1,12 +1,11 @@
 """JSON API for profiles and portfolios. Thin: parse input, call a selector or service, serialize."""
 
-from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from contributors.permissions import has_board_perm
+from contributors.permissions import require_manager
 from contributors.profiles import selectors, services
 from contributors.profiles.serializers import (
     PortfolioPolicySerializer,
@@ -14,7 +13,6 @@ from contributors.profiles.serializers import (
     ProfileSerializer,
     ProfileUpdateSerializer,
 )
-from contributors.roles import MANAGE
 from contributors.selectors import board_get_for_user
 
 
@@ -56,8 +54,7 @@ class BoardPortfolioPolicyView(APIView):
     @extend_schema(request=PortfolioPolicySerializer, responses=PortfolioPolicySerializer)
     def patch(self, request, pk: int):
         board = board_get_for_user(request.user, pk=pk)
-        if not has_board_perm(request.user, board, MANAGE):
-            raise PermissionDenied("Only the board's managers can change whether its work appears in portfolios.")
+        require_manager(request.user, board)
         serializer = PortfolioPolicySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         policy = services.board_portfolio_policy_set(

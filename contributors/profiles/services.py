@@ -5,11 +5,10 @@ from django.core.validators import URLValidator
 from django.db import transaction
 
 from contributors.models import Board, User
-from contributors.permissions import has_board_perm, is_site_admin
+from contributors.permissions import is_site_admin, require_manager
 from contributors.profiles.avatars import avatar_clean
 from contributors.profiles.models import BoardPortfolioPolicy, Profile
 from contributors.profiles.people import validate_visible_name
-from contributors.roles import MANAGE
 
 MAX_LINKS = 5
 MAX_LINK_LENGTH = 200
@@ -101,8 +100,7 @@ def board_portfolio_policy_set(*, board: Board, actor: User | None, allow_portfo
 
     actor=None is the system (demo data, management commands).
     """
-    if actor is not None and not has_board_perm(actor, board, MANAGE):
-        raise PermissionDenied("Only the board's managers can change whether its work appears in portfolios.")
+    require_manager(actor, board)
     policy, _ = BoardPortfolioPolicy.objects.select_for_update().get_or_create(board=board)
     policy.allow_portfolios = bool(allow_portfolios)
     policy.updated_by = actor

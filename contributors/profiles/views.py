@@ -2,18 +2,17 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from contributors.permissions import has_board_perm, is_site_admin
+from contributors.permissions import is_site_admin, require_manager
 from contributors.profiles import selectors, services
 from contributors.profiles.excerpts import piece_excerpt
 from contributors.profiles.forms import PortfolioPolicyForm, ProfileForm
 from contributors.profiles.models import Profile
 from contributors.profiles.tokens import api_tokens_for_user
-from contributors.roles import MANAGE
 from contributors.selectors import board_get_for_user
 
 
@@ -71,8 +70,7 @@ def avatar(request, username: str):
 @require_http_methods(["GET", "POST"])
 def board_portfolio_policy(request, slug: str):
     board = board_get_for_user(request.user, slug=slug)
-    if not has_board_perm(request.user, board, MANAGE):
-        raise PermissionDenied("Only the board's managers can change whether its work appears in portfolios.")
+    require_manager(request.user, board)
     form = PortfolioPolicyForm(
         request.POST if request.method == "POST" else None,
         initial={"allow_portfolios": selectors.board_allows_portfolios(board)},
