@@ -11,9 +11,9 @@ from publishing import services
 from publishing.adapters import AdapterError, Post, adapter_for
 from publishing.adapters.bluesky import rkey_for
 from publishing.models import Channel, Publication, PublicationAttempt
+from publishing.standins.bluesky import BlueskyStandIn, Fault, cid_for
 from tests.adapter_image_helpers import add_image, noisy_png
 from tests.factories import advance, make_image_bytes, run_due
-from tests.standins.bluesky import BlueskyStandIn, Fault, cid_for
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from cocreate.errors import Conflict
 from publishing import services
 from publishing.adapters import AdapterError, adapter_for
 from publishing.models import Channel, Publication, PublicationAttempt
+from publishing.standins.discord import CHANNEL_ID, GUILD_ID, DiscordStandIn, Fault
 from tests.adapter_image_helpers import add_image
 from tests.factories import advance, run_due
-from tests.standins.discord import CHANNEL_ID, GUILD_ID, DiscordStandIn, Fault
 
 TOKEN = "discord-webhook-token-secret"
 

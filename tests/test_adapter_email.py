@@ -10,9 +10,9 @@ from drafts.services import draft_transition
 from publishing import services
 from publishing.adapters import AdapterError, adapter_for
 from publishing.models import Channel, Publication, PublicationAttempt
+from publishing.standins.email import Fault, SmtpStandIn
 from tests.adapter_image_helpers import add_image
 from tests.factories import advance, run_due
-from tests.standins.email import Fault, SmtpStandIn
 
 USER = "newsletter"
 PASSWORD = "smtp-stand-in-password"

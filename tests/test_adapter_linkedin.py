@@ -13,9 +13,9 @@ from drafts.services import draft_transition
 from publishing import services
 from publishing.adapters import AdapterError, adapter_for
 from publishing.models import Channel, Publication
+from publishing.standins.linkedin import Fault, LinkedInStandIn
 from tests.adapter_image_helpers import add_image
 from tests.factories import advance, run_due
-from tests.standins.linkedin import Fault, LinkedInStandIn
 
 
 @pytest.fixture

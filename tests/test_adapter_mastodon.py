@@ -12,9 +12,9 @@ from publishing.adapters import AdapterError, adapter_for
 from publishing.adapters import mastodon as mastodon_adapter
 from publishing.adapters.base import PostImage
 from publishing.models import Channel, Publication, PublicationAttempt
+from publishing.standins.mastodon import Fault, MastodonStandIn
 from tests.adapter_image_helpers import add_image, noisy_png
 from tests.factories import advance, make_image_bytes, run_due
-from tests.standins.mastodon import Fault, MastodonStandIn
 
 TOKEN = "stand-in-mastodon-token"
 

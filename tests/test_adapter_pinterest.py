@@ -14,9 +14,9 @@ from publishing.adapters.base import PostImage
 from publishing.adapters.pinterest import marker_for
 from publishing.forms import ChannelForm
 from publishing.models import Channel, ChannelKind, Publication, PublicationAttempt, PublicationState
+from publishing.standins.pinterest import Fault, PinterestStandIn
 from tests.adapter_image_helpers import add_image, noisy_png
 from tests.factories import advance, make_image_bytes, run_due
-from tests.standins.pinterest import Fault, PinterestStandIn
 
 BOARD = "1122334455"
 LINK = "https://example.com/spring"

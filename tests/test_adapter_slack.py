@@ -10,9 +10,9 @@ from django.utils import timezone
 from publishing import services
 from publishing.adapters import AdapterError, adapter_for
 from publishing.models import Channel, Publication, PublicationAttempt
+from publishing.standins.slack import Fault, SlackStandIn
 from tests.adapter_image_helpers import add_image
 from tests.factories import advance, run_due
-from tests.standins.slack import Fault, SlackStandIn
 
 SECRET = "xoxSecretHookToken123"
 

@@ -11,9 +11,9 @@ from publishing import services
 from publishing.adapters import AdapterError, adapter_for
 from publishing.adapters.wordpress import slug_for
 from publishing.models import Channel, Publication, PublicationAttempt
+from publishing.standins.wordpress import Fault, WordPressStandIn
 from tests.adapter_image_helpers import add_image
 from tests.factories import advance, run_due
-from tests.standins.wordpress import Fault, WordPressStandIn
 
 POSTS = "/wp/v2/posts"
 MEDIA = "/wp/v2/media"

@@ -11,9 +11,9 @@ from publishing.adapters import AdapterError, Post, adapter_for
 from publishing.adapters.base import PostImage
 from publishing.adapters.x import weighted_length
 from publishing.models import Channel, Publication, PublicationAttempt
+from publishing.standins.x import Fault, XStandIn
 from tests.adapter_image_helpers import add_image, noisy_png
 from tests.factories import advance, make_image_bytes, run_due
-from tests.standins.x import Fault, XStandIn
 
 
 @pytest.fixture

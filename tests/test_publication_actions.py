@@ -5,8 +5,8 @@ from django.contrib.messages import get_messages
 
 from drafts.models import DraftEvent
 from publishing.models import Channel, Publication, PublicationState
+from publishing.standins.webhook import Fault, WebhookStandIn
 from tests.factories import advance, run_due
-from tests.standins.webhook import Fault, WebhookStandIn
 
 SECRET = "log-actions-secret"
 

@@ -12,10 +12,10 @@ from drafts.models import DraftEvent
 from drafts.services import draft_transition
 from publishing import services
 from publishing.models import Channel, Publication, PublicationAttempt
+from publishing.standins.webhook import Fault, WebhookStandIn
 from publishing.tasks import claim_due_publications
 from tests.adapter_image_helpers import add_image
 from tests.factories import advance, run_due
-from tests.standins.webhook import Fault, WebhookStandIn
 
 SECRET = "stand-in-signing-secret"
 

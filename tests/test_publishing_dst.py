@@ -18,8 +18,8 @@ from django.contrib.messages import get_messages
 from contributors.models import Board
 from publishing import services
 from publishing.models import Channel, Publication, PublicationState
+from publishing.standins.webhook import WebhookStandIn
 from tests.factories import advance, make_draft
-from tests.standins.webhook import WebhookStandIn
 
 SECRET = "dst-signing-secret"
 

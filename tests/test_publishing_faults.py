@@ -14,8 +14,8 @@ from django.utils import timezone
 from contributors.models import User
 from drafts.models import Draft, DraftState
 from publishing.models import Channel, Publication
+from publishing.standins.webhook import Fault, WebhookStandIn
 from tests.celery_processes import READY_TIMEOUT, start_celery
-from tests.standins.webhook import Fault, WebhookStandIn
 
 SECRET = "fault-secret"
 POSTS = 500

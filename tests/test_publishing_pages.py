@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from publishing.models import Channel, Publication
-from tests.standins.webhook import WebhookStandIn
+from publishing.standins.webhook import WebhookStandIn
 
 SECRET = "very-secret-signing-key"
 

@@ -9,9 +9,9 @@ from django.utils import timezone
 from drafts.models import Draft
 from drafts.services import draft_transition
 from publishing.models import Channel, Publication
+from publishing.standins.webhook import WebhookStandIn
 from tests.celery_processes import READY_TIMEOUT, start_celery
 from tests.factories import advance
-from tests.standins.webhook import WebhookStandIn
 
 SECRET = "pipeline-secret"
 
