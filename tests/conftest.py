@@ -2,6 +2,7 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from rest_framework.test import APIClient
 
@@ -78,6 +79,9 @@ def module_personas(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def shared_personas(db, module_personas) -> Personas:
+    # Rate-limit counters are kept in the cache by user and board: the rollback does not reset them, and these
+    # users and boards stay the same from test to test.
+    cache.clear()
     return reloaded(module_personas)
 
 
