@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 export COCREATE_VAR_DIR ?= $(CURDIR)/var
+# The suite runs on every core (pytest-xdist; each worker has its own test database and Redis database).
+# PYTEST_ARGS="-n 0 -x tests/test_foo.py" runs in one process, as a plain `.venv/bin/pytest` does.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run test lint install clean
 

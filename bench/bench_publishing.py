@@ -81,7 +81,7 @@ from cocreate.celery import app as celery_app  # noqa: E402
 from contributors.models import Board, User  # noqa: E402
 from drafts.models import Draft, DraftState  # noqa: E402
 from publishing.models import Channel, Publication  # noqa: E402
-from tests.standins.webhook import WebhookStandIn  # noqa: E402
+from publishing.standins.webhook import WebhookStandIn  # noqa: E402
 
 
 class Processes:

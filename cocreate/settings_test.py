@@ -1,6 +1,25 @@
 """Settings for the test suite: the real settings with a throwaway key, fast hashing and no broker."""
 
 import os
+from urllib.parse import urlsplit
+
+REDIS_DATABASES = 16  # Redis's default `databases`
+
+
+def redis_url_for_worker(url: str, worker: str) -> str:
+    """The Redis database of one pytest-xdist worker (gw0, gw1...): the URL's database plus the worker's number,
+    wrapping at Redis's 16 databases, so that parallel workers never purge or read each other's queue."""
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    number = (base + int(worker.removeprefix("gw"))) % REDIS_DATABASES
+    return parts._replace(path=f"/{number}").geturl()
+
+
+# pytest-django gives each xdist worker its own test database; this gives it its own Redis database. Processes
+# the tests start (Celery workers) get the moved URL and no PYTEST_XDIST_WORKER, so they do not move it again.
+TEST_REDIS_BASE_URL = os.environ.get("REDIS_URL", "")  # as given, before a worker's move
+if os.environ.get("REDIS_URL") and os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["REDIS_URL"] = redis_url_for_worker(os.environ["REDIS_URL"], os.environ["PYTEST_XDIST_WORKER"])
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGH")
 os.environ.setdefault("DEBUG", "0")

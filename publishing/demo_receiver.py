@@ -61,9 +61,9 @@ class Receiver(BaseHTTPRequestHandler):
 
 
 def start_platform_stand_ins() -> list:
-    """The suite's Mastodon and Bluesky stand-ins (tests/standins), on the demo's fixed ports."""
-    from tests.standins.bluesky import BlueskyStandIn
-    from tests.standins.mastodon import MastodonStandIn
+    """The suite's Mastodon and Bluesky stand-ins (publishing/standins), on the demo's fixed ports."""
+    from publishing.standins.bluesky import BlueskyStandIn
+    from publishing.standins.mastodon import MastodonStandIn
 
     mastodon = MastodonStandIn(token=MASTODON_TOKEN, account="launch")
     mastodon.start_server(PORT + 1)

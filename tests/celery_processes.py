@@ -84,11 +84,14 @@ def start_celery(kind: str, tmp_path: Path, *extra: str, env: dict | None = None
     """Start `celery worker` or `celery beat` in its own process group; the caller stops it."""
     overrides = env or {}
     log_path = tmp_path / f"{kind}-{uuid.uuid4().hex[:6]}.log"
+    # Not an xdist worker itself: without PYTEST_XDIST_WORKER the test settings keep the Redis database that
+    # this test's worker already moved to (cocreate.settings_test).
+    inherited = {name: value for name, value in os.environ.items() if not name.startswith("PYTEST_XDIST_")}
     env = {
-        **os.environ,
+        **inherited,
         "DJANGO_SETTINGS_MODULE": "cocreate.settings_test",
         "DATABASE_URL": worker_database_url(),
-        "REDIS_URL": os.environ["REDIS_URL"],
+        "REDIS_URL": settings.REDIS_URL,
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "COCREATE_VAR_DIR": str(tmp_path / "var"),
         "PYTHONUNBUFFERED": "1",

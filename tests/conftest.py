@@ -2,6 +2,8 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
+from django.db import transaction
 from rest_framework.test import APIClient
 
 from contributors.models import Board, User
@@ -33,8 +35,7 @@ class Personas:
 PERSONA_NAMES = ["anonymous", "outsider", "contributor", "reviewer", "manager", "admin"]
 
 
-@pytest.fixture
-def personas(db) -> Personas:
+def make_personas() -> Personas:
     board = BoardFactory(name="Launch", slug="launch")
     other_board = BoardFactory(name="Elsewhere", slug="elsewhere")
     return Personas(
@@ -46,6 +47,42 @@ def personas(db) -> Personas:
         contributor=member(board, "contributor", username="contributor"),
         outsider=member(other_board, "contributor", username="outsider"),
     )
+
+
+def reloaded(personas: Personas) -> Personas:
+    """Fresh instances of the same rows: nothing a test cached on them (permissions, state) reaches the next."""
+    return Personas(**{name: type(obj).objects.get(pk=obj.pk) for name, obj in vars(personas).items()})
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    return make_personas()
+
+
+@pytest.fixture(scope="module")
+def module_personas(django_db_setup, django_db_blocker):
+    """The personas once for a whole module, for modules of many small tests: granting five users their board
+    permissions costs more than most such tests. They live in a transaction rolled back after the module; each
+    test runs in a savepoint inside it (pytest-django's `db`), as with Django's TestCase.setUpTestData.
+    A module opts in by defining a `personas` fixture that returns `shared_personas`."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        built = make_personas()
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def shared_personas(db, module_personas) -> Personas:
+    # Rate-limit counters are kept in the cache by user and board: the rollback does not reset them, and these
+    # users and boards stay the same from test to test.
+    cache.clear()
+    return reloaded(module_personas)
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ from django.utils import timezone
 from contributors.models import Board, User
 from contributors.services import board_role_grant
 from drafts.services import draft_create, draft_transition
+from publishing.models import Channel
+from publishing.services import channel_create
 
 PASSWORD = "test-password"
 
@@ -44,6 +46,28 @@ def make_draft(board: Board, author: User, **fields):
     fields.setdefault("title", "A draft")
     fields.setdefault("body", "Some **markdown** body.")
     return draft_create(board=board, author=author, **fields)
+
+
+def make_channel(
+    board: Board,
+    kind: str,
+    *,
+    settings: dict,
+    credentials: dict,
+    name: str = "",
+    is_active: bool = True,
+) -> Channel:
+    """A channel made the way a manager makes one: through channel_create, so it passes the same validation
+    (a test that needs a channel the service would refuse builds it by hand and says why)."""
+    return channel_create(
+        board=board,
+        actor=None,
+        kind=kind,
+        name=name or kind.title(),
+        settings=settings,
+        credentials=credentials,
+        is_active=is_active,
+    )
 
 
 # How to reach each state from `draft`, as (transition, persona) steps. Personas are keys of Personas.

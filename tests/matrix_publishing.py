@@ -4,16 +4,18 @@ managers read the log, contributors see neither."""
 from django.utils import timezone
 
 from publishing.models import Channel, Publication
+from tests.factories import make_channel
 
 
 def channel(ctx) -> Channel:
     def make():
-        made = Channel(
-            board=ctx.personas.board, kind="webhook", name="Site hook", settings={"url": "http://127.0.0.1:9/"}
+        return make_channel(
+            ctx.personas.board,
+            "webhook",
+            name="Site hook",
+            settings={"url": "http://127.0.0.1:9/"},
+            credentials={"secret": "s3cret"},
         )
-        made.credentials = {"secret": "s3cret"}
-        made.save()
-        return made
 
     return ctx.once("channel", make)
 

@@ -11,9 +11,9 @@ from publishing import services
 from publishing.adapters import AdapterError, Post, adapter_for
 from publishing.adapters.bluesky import rkey_for
 from publishing.models import Channel, Publication, PublicationAttempt
+from publishing.standins.bluesky import BlueskyStandIn, Fault, cid_for
 from tests.adapter_image_helpers import add_image, noisy_png
-from tests.factories import advance, make_image_bytes, run_due
-from tests.standins.bluesky import BlueskyStandIn, Fault, cid_for
+from tests.factories import advance, make_channel, make_image_bytes, run_due
 
 
 @pytest.fixture
@@ -25,10 +25,8 @@ def pds():
 
 
 def bluesky(board, pds, name="Bluesky", password=None, **credentials) -> Channel:
-    channel = Channel(board=board, kind="bluesky", name=name, settings={"pds": pds.url})
-    channel.credentials = {"identifier": pds.identifier, "password": password or pds.password, **credentials}
-    channel.save()
-    return channel
+    credentials = {"identifier": pds.identifier, "password": password or pds.password, **credentials}
+    return make_channel(board, "bluesky", name=name, settings={"pds": pds.url}, credentials=credentials)
 
 
 def schedule(draft, personas, text):

@@ -10,9 +10,9 @@ from cocreate.errors import Conflict
 from publishing import services
 from publishing.adapters import AdapterError, adapter_for
 from publishing.models import Channel, Publication, PublicationAttempt
+from publishing.standins.discord import CHANNEL_ID, GUILD_ID, DiscordStandIn, Fault
 from tests.adapter_image_helpers import add_image
-from tests.factories import advance, run_due
-from tests.standins.discord import CHANNEL_ID, GUILD_ID, DiscordStandIn, Fault
+from tests.factories import advance, make_channel, run_due
 
 TOKEN = "discord-webhook-token-secret"
 
@@ -26,10 +26,7 @@ def discord():
 
 
 def discord_channel(board, url, name="Community Discord", **settings) -> Channel:
-    channel = Channel(board=board, kind="discord", name=name, settings=settings)
-    channel.credentials = {"url": url}
-    channel.save()
-    return channel
+    return make_channel(board, "discord", name=name, settings=settings, credentials={"url": url})
 
 
 @pytest.fixture

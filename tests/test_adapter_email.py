@@ -10,9 +10,9 @@ from drafts.services import draft_transition
 from publishing import services
 from publishing.adapters import AdapterError, adapter_for
 from publishing.models import Channel, Publication, PublicationAttempt
+from publishing.standins.email import Fault, SmtpStandIn
 from tests.adapter_image_helpers import add_image
-from tests.factories import advance, run_due
-from tests.standins.email import Fault, SmtpStandIn
+from tests.factories import advance, make_channel, run_due
 
 USER = "newsletter"
 PASSWORD = "smtp-stand-in-password"
@@ -40,10 +40,7 @@ def newsletter(board, smtp, name="Newsletter", password=PASSWORD, recipients=REA
         "recipients": recipients,
         **settings,
     }
-    channel = Channel(board=board, kind="email", name=name, settings=options)
-    channel.credentials = {"password": password}
-    channel.save()
-    return channel
+    return make_channel(board, "email", name=name, settings=options, credentials={"password": password})
 
 
 @pytest.fixture

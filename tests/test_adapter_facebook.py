@@ -10,9 +10,9 @@ from cocreate.errors import Conflict
 from publishing import services
 from publishing.adapters import AdapterError, adapter_for
 from publishing.models import Channel, Publication, PublicationAttempt
+from publishing.standins.facebook import FacebookStandIn, Fault
 from tests.adapter_image_helpers import add_image
-from tests.factories import advance, run_due
-from tests.standins.facebook import FacebookStandIn, Fault
+from tests.factories import advance, make_channel, run_due
 
 
 @pytest.fixture
@@ -24,10 +24,9 @@ def graph():
 
 
 def facebook(board, graph, token=None) -> Channel:
-    channel = Channel(board=board, kind="facebook", name="Page", settings={"api": graph.url, "page_id": graph.page_id})
-    channel.credentials = {"page_access_token": token or graph.token}
-    channel.save()
-    return channel
+    settings = {"api": graph.url, "page_id": graph.page_id}
+    credentials = {"page_access_token": token or graph.token}
+    return make_channel(board, "facebook", name="Page", settings=settings, credentials=credentials)
 
 
 @pytest.fixture

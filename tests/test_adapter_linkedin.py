@@ -13,9 +13,9 @@ from drafts.services import draft_transition
 from publishing import services
 from publishing.adapters import AdapterError, adapter_for
 from publishing.models import Channel, Publication
+from publishing.standins.linkedin import Fault, LinkedInStandIn
 from tests.adapter_image_helpers import add_image
-from tests.factories import advance, run_due
-from tests.standins.linkedin import Fault, LinkedInStandIn
+from tests.factories import advance, make_channel, run_due
 
 
 @pytest.fixture
@@ -28,10 +28,8 @@ def api():
 
 def linkedin(board, api, token=None, **credentials) -> Channel:
     settings = {"api": api.url, "author": api.author, "token_url": f"{api.url}/oauth/v2/accessToken"}
-    channel = Channel(board=board, kind="linkedin", name="LinkedIn", settings=settings)
-    channel.credentials = {"access_token": token or api.token, **credentials}
-    channel.save()
-    return channel
+    credentials = {"access_token": token or api.token, **credentials}
+    return make_channel(board, "linkedin", name="LinkedIn", settings=settings, credentials=credentials)
 
 
 def refreshable(board, api, **credentials) -> Channel:

@@ -12,9 +12,9 @@ from publishing.adapters import AdapterError, adapter_for
 from publishing.adapters import mastodon as mastodon_adapter
 from publishing.adapters.base import PostImage
 from publishing.models import Channel, Publication, PublicationAttempt
+from publishing.standins.mastodon import Fault, MastodonStandIn
 from tests.adapter_image_helpers import add_image, noisy_png
-from tests.factories import advance, make_image_bytes, run_due
-from tests.standins.mastodon import Fault, MastodonStandIn
+from tests.factories import advance, make_channel, make_image_bytes, run_due
 
 TOKEN = "stand-in-mastodon-token"
 
@@ -28,10 +28,8 @@ def instance():
 
 
 def mastodon(board, instance, name="Fediverse", token=TOKEN, **settings) -> Channel:
-    channel = Channel(board=board, kind="mastodon", name=name, settings={"url": instance.url, **settings})
-    channel.credentials = {"token": token}
-    channel.save()
-    return channel
+    settings = {"url": instance.url, **settings}
+    return make_channel(board, "mastodon", name=name, settings=settings, credentials={"token": token})
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ from publishing.adapters.base import PostImage
 from publishing.adapters.pinterest import marker_for
 from publishing.forms import KindChoice
 from publishing.models import Channel, ChannelKind, Publication, PublicationAttempt, PublicationState
+from publishing.standins.pinterest import Fault, PinterestStandIn
 from tests.adapter_image_helpers import add_image, noisy_png
-from tests.factories import advance, make_image_bytes, run_due
-from tests.standins.pinterest import Fault, PinterestStandIn
+from tests.factories import advance, make_channel, make_image_bytes, run_due
 
 BOARD = "1122334455"
 LINK = "https://example.com/spring"
@@ -31,12 +31,8 @@ def api():
 
 
 def pinterest(board, api, name="Pinterest", token=None, **settings) -> Channel:
-    channel = Channel(
-        board=board, kind="pinterest", name=name, settings={"url": api.url, "board_id": BOARD, "link": LINK, **settings}
-    )
-    channel.credentials = {"token": token or api.token}
-    channel.save()
-    return channel
+    settings = {"url": api.url, "board_id": BOARD, "link": LINK, **settings}
+    return make_channel(board, "pinterest", name=name, settings=settings, credentials={"token": token or api.token})
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from django.utils import timezone
 from publishing import services
 from publishing.adapters import AdapterError, adapter_for
 from publishing.models import Channel, Publication, PublicationAttempt
+from publishing.standins.slack import Fault, SlackStandIn
 from tests.adapter_image_helpers import add_image
-from tests.factories import advance, run_due
-from tests.standins.slack import Fault, SlackStandIn
+from tests.factories import advance, make_channel, run_due
 
 SECRET = "xoxSecretHookToken123"
 
@@ -26,10 +26,7 @@ def slack():
 
 
 def slack_channel(board, url, name="Team Slack", **settings) -> Channel:
-    channel = Channel(board=board, kind="slack", name=name, settings=settings)
-    channel.credentials = {"url": url}
-    channel.save()
-    return channel
+    return make_channel(board, "slack", name=name, settings=settings, credentials={"url": url})
 
 
 @pytest.fixture

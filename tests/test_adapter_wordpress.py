@@ -11,9 +11,9 @@ from publishing import services
 from publishing.adapters import AdapterError, adapter_for
 from publishing.adapters.wordpress import slug_for
 from publishing.models import Channel, Publication, PublicationAttempt
+from publishing.standins.wordpress import Fault, WordPressStandIn
 from tests.adapter_image_helpers import add_image
-from tests.factories import advance, run_due
-from tests.standins.wordpress import Fault, WordPressStandIn
+from tests.factories import advance, make_channel, run_due
 
 POSTS = "/wp/v2/posts"
 MEDIA = "/wp/v2/media"
@@ -28,10 +28,9 @@ def site():
 
 
 def wordpress(board, site, password=None, name="Blog", **settings) -> Channel:
-    channel = Channel(board=board, kind="wordpress", name=name, settings={"url": site.url, **settings})
-    channel.credentials = {"username": site.username, "application_password": password or site.application_password}
-    channel.save()
-    return channel
+    settings = {"url": site.url, **settings}
+    credentials = {"username": site.username, "application_password": password or site.application_password}
+    return make_channel(board, "wordpress", name=name, settings=settings, credentials=credentials)
 
 
 @pytest.fixture

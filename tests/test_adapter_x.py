@@ -11,9 +11,9 @@ from publishing.adapters import AdapterError, Post, adapter_for
 from publishing.adapters.base import PostImage
 from publishing.adapters.x import weighted_length
 from publishing.models import Channel, Publication, PublicationAttempt
+from publishing.standins.x import Fault, XStandIn
 from tests.adapter_image_helpers import add_image, noisy_png
-from tests.factories import advance, make_image_bytes, run_due
-from tests.standins.x import Fault, XStandIn
+from tests.factories import advance, make_channel, make_image_bytes, run_due
 
 
 @pytest.fixture
@@ -26,10 +26,8 @@ def api():
 
 @pytest.fixture
 def channel(personas, api):
-    channel = Channel(board=personas.board, kind="x", name="X", settings={"api": api.url})
-    channel.credentials = {"access_token": "access-0", "refresh_token": "refresh-0", "client_id": api.client_id}
-    channel.save()
-    return channel
+    credentials = {"access_token": "access-0", "refresh_token": "refresh-0", "client_id": api.client_id}
+    return make_channel(personas.board, "x", name="X", settings={"api": api.url}, credentials=credentials)
 
 
 def schedule(draft, personas, text):

@@ -437,6 +437,12 @@ def test_it_keeps_ids_unique_and_personas_in_order():
 # --- The cells ------------------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def personas(shared_personas):
+    """Built once for the module (tests.conftest.module_personas): over a thousand cells use the same six."""
+    return shared_personas
+
+
 def _target_draft(entry: Entry, personas: Personas, draft: Draft) -> Draft:
     if entry.author != "contributor":
         assert entry.state == "draft", "advance() walks the contributor's draft only"

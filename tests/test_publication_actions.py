@@ -5,8 +5,8 @@ from django.contrib.messages import get_messages
 
 from drafts.models import DraftEvent
 from publishing.models import Channel, Publication, PublicationState
-from tests.factories import advance, run_due
-from tests.standins.webhook import Fault, WebhookStandIn
+from publishing.standins.webhook import Fault, WebhookStandIn
+from tests.factories import advance, make_channel, run_due
 
 SECRET = "log-actions-secret"
 
@@ -20,10 +20,7 @@ def receiver():
 
 
 def webhook(board, receiver, name) -> Channel:
-    channel = Channel(board=board, kind="webhook", name=name, settings={"url": receiver.url})
-    channel.credentials = {"secret": SECRET}
-    channel.save()
-    return channel
+    return make_channel(board, "webhook", name=name, settings={"url": receiver.url}, credentials={"secret": SECRET})
 
 
 @pytest.fixture

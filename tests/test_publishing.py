@@ -12,10 +12,10 @@ from drafts.models import DraftEvent
 from drafts.services import draft_transition
 from publishing import services
 from publishing.models import Channel, Publication, PublicationAttempt
+from publishing.standins.webhook import Fault, WebhookStandIn
 from publishing.tasks import claim_due_publications
 from tests.adapter_image_helpers import add_image
-from tests.factories import advance, run_due
-from tests.standins.webhook import Fault, WebhookStandIn
+from tests.factories import advance, make_channel, run_due
 
 SECRET = "stand-in-signing-secret"
 
@@ -29,10 +29,8 @@ def receiver():
 
 
 def webhook(board, receiver, name="Site hook", **settings) -> Channel:
-    channel = Channel(board=board, kind="webhook", name=name, settings={"url": receiver.url, **settings})
-    channel.credentials = {"secret": SECRET}
-    channel.save()
-    return channel
+    settings = {"url": receiver.url, **settings}
+    return make_channel(board, "webhook", name=name, settings=settings, credentials={"secret": SECRET})
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from publishing import services
 from publishing.models import Channel, Publication
+from publishing.standins.webhook import Fault, WebhookStandIn
 from tests.factories import advance, run_due
-from tests.standins.webhook import Fault, WebhookStandIn
 
 SECRET = "admin-test-secret"
 

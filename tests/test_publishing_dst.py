@@ -18,8 +18,8 @@ from django.contrib.messages import get_messages
 from contributors.models import Board
 from publishing import services
 from publishing.models import Channel, Publication, PublicationState
-from tests.factories import advance, make_draft
-from tests.standins.webhook import WebhookStandIn
+from publishing.standins.webhook import WebhookStandIn
+from tests.factories import advance, make_channel, make_draft
 
 SECRET = "dst-signing-secret"
 
@@ -34,10 +34,9 @@ def receiver():
 
 @pytest.fixture
 def channel(personas, receiver) -> Channel:
-    channel = Channel(board=personas.board, kind="webhook", name="Site hook", settings={"url": receiver.url})
-    channel.credentials = {"secret": SECRET}
-    channel.save()
-    return channel
+    return make_channel(
+        personas.board, "webhook", name="Site hook", settings={"url": receiver.url}, credentials={"secret": SECRET}
+    )
 
 
 def schedule_on_page(web_client_for, personas, draft, local_value: str):

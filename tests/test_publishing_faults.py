@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from contributors.models import User
 from drafts.models import Draft, DraftState
-from publishing.models import Channel, Publication
+from publishing.models import Publication
+from publishing.standins.webhook import Fault, WebhookStandIn
 from tests.celery_processes import READY_TIMEOUT, start_celery
-from tests.standins.webhook import Fault, WebhookStandIn
+from tests.factories import make_channel
 
 SECRET = "fault-secret"
 POSTS = 500
@@ -48,9 +49,9 @@ def test_it_publishes_every_post_exactly_once_through_faults_and_a_killed_worker
 ):
     receiver = WebhookStandIn(secret=SECRET, chaos=flaky(random.Random(20261122)))
     url = receiver.start()
-    channel = Channel(board=personas.board, kind="webhook", name="Flaky receiver", settings={"url": url})
-    channel.credentials = {"secret": SECRET}
-    channel.save()
+    channel = make_channel(
+        personas.board, "webhook", name="Flaky receiver", settings={"url": url}, credentials={"secret": SECRET}
+    )
     author = User.objects.get(pk=personas.contributor.pk)
     start = timezone.now() + timedelta(seconds=8)
     drafts = Draft.objects.bulk_create(

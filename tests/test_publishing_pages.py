@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from publishing.models import Channel, Publication
-from tests.standins.webhook import WebhookStandIn
+from publishing.standins.webhook import WebhookStandIn
+from tests.factories import make_channel
 
 SECRET = "very-secret-signing-key"
 
@@ -23,10 +24,9 @@ def receiver():
 
 @pytest.fixture
 def channel(personas, receiver):
-    made = Channel(board=personas.board, kind="webhook", name="Site hook", settings={"url": receiver.url})
-    made.credentials = {"secret": SECRET}
-    made.save()
-    return made
+    return make_channel(
+        personas.board, "webhook", name="Site hook", settings={"url": receiver.url}, credentials={"secret": SECRET}
+    )
 
 
 def test_it_adds_a_channel_from_the_page_and_never_shows_the_secret(personas, web_client_for, receiver):
@@ -182,9 +182,13 @@ def test_it_lists_channels_and_publications_in_a_constant_number_of_queries(
 ):
     def add(count: int) -> None:
         for _ in range(count):
-            made = Channel(board=personas.board, kind="webhook", name=f"Hook {Channel.objects.count()}")
-            made.credentials = {"secret": SECRET}
-            made.save()
+            made = make_channel(
+                personas.board,
+                "webhook",
+                name=f"Hook {Channel.objects.count()}",
+                settings={"url": "http://127.0.0.1:9/"},
+                credentials={"secret": SECRET},
+            )
             Publication.objects.create(draft=draft, channel=made, due_at=timezone.now())
 
     client = web_client_for("manager") if url.startswith("/boards") else api_client_for("manager")

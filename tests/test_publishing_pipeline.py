@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from drafts.models import Draft
 from drafts.services import draft_transition
-from publishing.models import Channel, Publication
+from publishing.models import Publication
+from publishing.standins.webhook import WebhookStandIn
 from tests.celery_processes import READY_TIMEOUT, start_celery
-from tests.factories import advance
-from tests.standins.webhook import WebhookStandIn
+from tests.factories import advance, make_channel
 
 SECRET = "pipeline-secret"
 
@@ -23,9 +23,7 @@ def test_it_publishes_a_scheduled_draft_once_on_time_with_real_beat_and_worker(
 ):
     receiver = WebhookStandIn(secret=SECRET)
     url = receiver.start()
-    channel = Channel(board=personas.board, kind="webhook", name="Hook", settings={"url": url})
-    channel.credentials = {"secret": SECRET}
-    channel.save()
+    make_channel(personas.board, "webhook", name="Hook", settings={"url": url}, credentials={"secret": SECRET})
     advance(draft, "approved", personas)
 
     worker = start_celery("worker", tmp_path, "--pool=solo")

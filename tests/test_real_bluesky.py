@@ -20,7 +20,7 @@ from publishing import services
 from publishing.adapters import AdapterError, Post, adapter_for
 from publishing.adapters.bluesky import COLLECTION, rkey_for
 from publishing.models import Channel, Publication
-from tests.factories import advance, run_due
+from tests.factories import advance, make_channel, run_due
 from tests.realservers.bluesky import RealBluesky, missing_requirements
 
 pytestmark = pytest.mark.django_db
@@ -64,10 +64,9 @@ def calls(monkeypatch):
 
 
 def bluesky(board, real_pds, account, *, name="Bluesky", password=None, **settings) -> Channel:
-    channel = Channel(board=board, kind="bluesky", name=name, settings={"pds": real_pds.url, **settings})
-    channel.credentials = {"identifier": account.handle, "password": password or account.password}
-    channel.save()
-    return channel
+    settings = {"pds": real_pds.url, **settings}
+    credentials = {"identifier": account.handle, "password": password or account.password}
+    return make_channel(board, "bluesky", name=name, settings=settings, credentials=credentials)
 
 
 def schedule(draft, personas, text) -> Publication:

@@ -19,7 +19,7 @@ from publishing.adapters import AdapterError, adapter_for
 from publishing.adapters.base import Post
 from publishing.adapters.wordpress import WordPressAdapter, slug_for
 from publishing.models import Channel, Publication, PublicationAttempt
-from tests.factories import advance, attach_image, run_due
+from tests.factories import advance, attach_image, make_channel, run_due
 from tests.realservers.wordpress import RealWordPress, missing_requirements
 
 EVERY_STATUS = "publish,future,draft,pending,private"
@@ -40,10 +40,8 @@ def site():
 
 def wordpress(board, site, permalinks, password=None, name="Blog") -> Channel:
     settings = {"url": site.url, "plain_permalinks": permalinks == "plain"}
-    channel = Channel(board=board, kind="wordpress", name=name, settings=settings)
-    channel.credentials = {"username": site.username, "application_password": password or site.application_password}
-    channel.save()
-    return channel
+    credentials = {"username": site.username, "application_password": password or site.application_password}
+    return make_channel(board, "wordpress", name=name, settings=settings, credentials=credentials)
 
 
 @pytest.fixture(params=["pretty", "plain"])

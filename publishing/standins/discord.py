@@ -25,8 +25,8 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
-from tests.standins.multipart import parse_multipart
-from tests.standins.server import Reply, StandInServer
+from publishing.standins.multipart import parse_multipart
+from publishing.standins.server import Reply, StandInServer
 
 WEBHOOK_ID = "112233445566778899"
 CHANNEL_ID = "998877665544332211"

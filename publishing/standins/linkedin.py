@@ -1,4 +1,4 @@
-"""A stand-in LinkedIn Posts API on 127.0.0.1 that follows the contract in /work/shared/channels.md.
+"""A stand-in LinkedIn Posts API on 127.0.0.1 that follows the contract in docs/channels.md.
 
 POST /rest/posts: 201 with an empty body and the URN in `x-restli-id`; 401 INVALID_ACCESS_TOKEN; 426 without
 a LinkedIn-Version header; 422 DUPLICATE_POST for a commentary it already has. GET /rest/posts?q=author
@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote, urlparse
 
-from tests.standins.server import Reply, StandInServer
+from publishing.standins.server import Reply, StandInServer
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""A stand-in Graph API for one Facebook page on 127.0.0.1, following /work/shared/channels.md.
+"""A stand-in Graph API for one Facebook page on 127.0.0.1, following docs/channels.md.
 
 POST /{version}/{page-id}/feed (form: message, access_token) -> 200 {"id": "{page-id}_{post-id}"}; errors
 as {"error": {"message", "type", "code", "error_subcode", "fbtrace_id"}}: 190 for a bad token, 506 for a
@@ -24,8 +24,8 @@ import threading
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlparse
 
-from tests.standins.multipart import parse_multipart
-from tests.standins.server import Reply, StandInServer
+from publishing.standins.multipart import parse_multipart
+from publishing.standins.server import Reply, StandInServer
 
 
 @dataclass

@@ -28,8 +28,8 @@ from urllib.parse import parse_qs
 
 import regex
 
-from tests.standins.multipart import parse_multipart
-from tests.standins.server import Reply, StandInServer
+from publishing.standins.multipart import parse_multipart
+from publishing.standins.server import Reply, StandInServer
 
 LIMIT = 500
 URL_WEIGHT = 23

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tests.standins.server import Reply, StandInServer
+from publishing.standins.server import Reply, StandInServer
 
 
 @dataclass

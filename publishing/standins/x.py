@@ -1,4 +1,4 @@
-"""A stand-in X API v2 on 127.0.0.1 that follows the contract in /work/shared/channels.md.
+"""A stand-in X API v2 on 127.0.0.1 that follows the contract in docs/channels.md.
 
 POST /2/tweets answers 201 {"data": {"id", "text"}}; 401 problem+json for an unknown or expired token;
 403 for duplicate content (the same text as an earlier post); a script of faults: a status (429 carries
@@ -23,8 +23,8 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlparse
 
-from tests.standins.multipart import parse_multipart
-from tests.standins.server import Reply, StandInServer
+from publishing.standins.multipart import parse_multipart
+from publishing.standins.server import Reply, StandInServer
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_ALT_TEXT = 1000

@@ -1,4 +1,4 @@
-"""A stand-in Bluesky PDS on 127.0.0.1 that follows the contract in /work/shared/channels.md.
+"""A stand-in Bluesky PDS on 127.0.0.1 that follows the contract in docs/channels.md.
 
 createSession (401 AuthenticationRequired on a wrong app password), refreshSession (the old refresh token
 is spent), getSession, createRecord (300 graphemes, link facets checked as UTF-8 byte ranges, a client
@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, urlparse
 
 import regex
 
-from tests.standins.server import Reply, StandInServer
+from publishing.standins.server import Reply, StandInServer
 
 MAX_BLOB_BYTES = 1_000_000
 

@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+SHUTDOWN_POLL_SECONDS = 0.01
+
 
 @dataclass
 class Reply:
@@ -60,7 +62,9 @@ def serve(respond, port: int = 0, methods: tuple[str, ...] = ("GET", "POST")) ->
     for method in methods:
         setattr(Handler, f"do_{method}", Handler._serve)
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # shutdown() waits for the serving loop to notice; at the default 0.5 s poll that was half a second per
+    # stand-in stopped, more than most tests take.
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": SHUTDOWN_POLL_SECONDS}, daemon=True).start()
     return server
 
 

@@ -1,4 +1,4 @@
-"""A stand-in WordPress REST API on 127.0.0.1 that follows /work/shared/channels.md.
+"""A stand-in WordPress REST API on 127.0.0.1 that follows docs/channels.md.
 
 /wp-json/wp/v2/posts (or ?rest_route=/wp/v2/posts): HTTP Basic with an application password (spaces
 ignored); a wrong one gets 401 rest_cannot_create. POST -> 201 with Location and {id, link, status, slug,
@@ -30,7 +30,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlparse
 
-from tests.standins.server import Reply, StandInServer
+from publishing.standins.server import Reply, StandInServer
 
 HOME_PAGE = "<!DOCTYPE html><html><head><title>Blog</title></head><body>Just another WordPress site</body></html>"
 STATUSES = {"publish", "future", "draft", "pending", "private"}

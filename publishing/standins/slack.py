@@ -11,7 +11,7 @@ import json
 import threading
 from dataclasses import dataclass, field
 
-from tests.standins.server import Reply, StandInServer
+from publishing.standins.server import Reply, StandInServer
 
 HOOK_PATH = "/services/T0COCREATE/B0COCREATE/"
 

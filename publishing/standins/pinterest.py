@@ -1,4 +1,4 @@
-"""A stand-in Pinterest API v5 on 127.0.0.1 that follows the contract in /work/shared/channels.md
+"""A stand-in Pinterest API v5 on 127.0.0.1 that follows the contract in docs/channels.md
 (pinterest/api-description v5/openapi.yaml).
 
 `POST /v5/pins` (Bearer token) with `board_id`, `title` (<= 100), `description` (<= 800), `link` (<= 2048),
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlparse
 
-from tests.standins.server import Reply, StandInServer
+from publishing.standins.server import Reply, StandInServer
 
 LIMITS = {"title": 100, "description": 800, "link": 2048, "alt_text": 500, "note": 500}
 MAGIC = {"image/png": b"\x89PNG", "image/jpeg": b"\xff\xd8"}
