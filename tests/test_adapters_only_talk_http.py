@@ -7,8 +7,8 @@ import dataclasses
 from publishing import services
 from publishing.adapters import adapter_for
 from publishing.models import Publication
+from publishing.standins.wordpress import WordPressStandIn
 from tests.factories import advance
-from tests.standins.wordpress import WordPressStandIn
 
 
 def test_a_resend_is_looked_up_from_what_the_post_says_without_a_query(personas, draft, django_assert_num_queries):

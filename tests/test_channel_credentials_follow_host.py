@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from publishing import services
-from tests.standins.email import SmtpStandIn
-from tests.standins.mastodon import MastodonStandIn
+from publishing.standins.email import SmtpStandIn
+from publishing.standins.mastodon import MastodonStandIn
 
 TOKEN = "token-entered-for-the-first-instance"
 

@@ -6,8 +6,8 @@ from django.utils import timezone
 from publishing import services
 from publishing.links import http_url
 from publishing.models import Publication
+from publishing.standins.server import Reply, StandInServer
 from tests.factories import advance, run_due
-from tests.standins.server import Reply, StandInServer
 
 HOSTILE = "javascript:alert(document.cookie)"
 

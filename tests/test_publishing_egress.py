@@ -10,9 +10,9 @@ from publishing import services
 from publishing.adapters import base
 from publishing.egress import is_public
 from publishing.models import Publication
+from publishing.standins.email import SmtpStandIn
+from publishing.standins.webhook import WebhookStandIn
 from tests.factories import advance, run_due
-from tests.standins.email import SmtpStandIn
-from tests.standins.webhook import WebhookStandIn
 
 SECRET = "egress-test-secret"
 
