@@ -85,6 +85,10 @@ def _section(values, fields, section: str, errors: dict, known: set) -> dict:
     return cleaned
 
 
+# The longest URL the platforms take (Pinterest's link), and plenty for any other text setting.
+SETTING_MAX_CHARS = 2048
+
+
 def clean_value(field: ConfigField, value):
     """The value in the type the adapter reads, or ValueError saying what is wrong with it."""
     cleaner = CLEANERS[field.type]
@@ -95,8 +99,8 @@ def _text(field, value):
     if not isinstance(value, str):
         raise ValueError("must be text.")
     value = value.strip()
-    if len(value) > 2000:
-        raise ValueError("must be at most 2,000 characters.")
+    if len(value) > SETTING_MAX_CHARS:
+        raise ValueError(f"must be at most {SETTING_MAX_CHARS:,} characters.")
     return value
 
 

@@ -15,8 +15,9 @@ import schemathesis
 from django.core.wsgi import get_wsgi_application
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.generation import GenerationMode
+
+from contributors.profiles.tokens import api_token_create
 
 EXAMPLES_PER_OPERATION = 5
 
@@ -36,7 +37,8 @@ def existing(personas, draft) -> dict[str, int]:
 
 @pytest.fixture
 def manager_token(personas) -> str:
-    return Token.objects.create(user=personas.manager).key
+    _, secret = api_token_create(user=personas.manager)
+    return secret
 
 
 @schema.parametrize()

@@ -70,3 +70,11 @@ def test_it_answers_503_when_the_database_does_not(tmp_path):
 
 def test_it_takes_only_get(db):
     assert Client().post("/healthz/").status_code == 405
+
+
+def test_it_answers_plain_http_probes_where_every_other_page_redirects_to_https(db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert Client().get("/login/").status_code == 301
+    response = Client().get("/healthz/")
+    assert response.status_code == 200
+    assert response.content == b"ok"
