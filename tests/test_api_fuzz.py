@@ -12,7 +12,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from schemathesis.generation import GenerationMode
@@ -27,6 +29,17 @@ schema.config.generation.update(max_examples=EXAMPLES_PER_OPERATION, determinist
 schema.config.phases.coverage.enabled = os.environ.get("SCHEMATHESIS_COVERAGE") == "1"
 # Methods the schema does not declare get DRF's 405 on every route alike.
 schema.config.phases.coverage.unexpected_methods = set()
+
+
+@pytest.fixture(autouse=True)
+def _connection_kept_across_requests():
+    """The WSGI app closes the database connection after each request; inside a test's transaction that
+    would close it under the test (PostgreSQL). Django's test client unhooks the same signal handlers."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
