@@ -279,8 +279,6 @@ def comment_create(*, draft_id: int, author: User, body: str) -> DraftComment:
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": ["A comment cannot be empty."]})
-    if len(body) > 10_000:
-        raise ValidationError({"body": ["Keep comments under 10,000 characters."]})
     return DraftComment.objects.create(draft=draft, author=author, body=body)
 
 

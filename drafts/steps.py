@@ -18,7 +18,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-COMMENT_MAX_LENGTH = 10_000
+from cocreate import limits
+
+COMMENT_MAX_LENGTH = limits.COMMENT_MAX_CHARS  # a step's note is a comment too
 
 
 @dataclass(frozen=True)
