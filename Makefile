@@ -35,6 +35,7 @@ test: install
 lint: install
 	@mkdir -p "$(COCREATE_VAR_DIR)"
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	DJANGO_SETTINGS_MODULE=cocreate.settings_test $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=cocreate.settings_test $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 

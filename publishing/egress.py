@@ -55,9 +55,9 @@ def resolve(host: str, port: int) -> list[tuple]:
     answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     if private_addresses_allowed():
         return answers
-    allowed = [answer for answer in answers if is_public(answer[4][0])]
+    allowed = [answer for answer in answers if is_public(str(answer[4][0]))]
     if not allowed:
-        raise AddressRefused(host, answers[0][4][0])
+        raise AddressRefused(host, str(answers[0][4][0]))
     return allowed
 
 

@@ -278,7 +278,7 @@ class BlueskyAdapter(Adapter):
         # Uploads before the record: a failed upload leaves no post, so the retry cannot double-post.
         embed = self._images_embed(post)
         session = self._session()
-        record = {
+        record: dict[str, object] = {
             "$type": COLLECTION,
             "text": post.text,
             "createdAt": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),

@@ -131,7 +131,7 @@ class DiscordAdapter(Adapter):
     def publish(self, post: Post) -> PublishResult:
         if not self.url:
             raise AdapterError("The Discord channel has no webhook URL.", permanent=True)
-        payload = {"content": post.text, "allowed_mentions": {"parse": []}}
+        payload: dict[str, object] = {"content": post.text, "allowed_mentions": {"parse": []}}
         if self.channel.settings.get("username"):
             payload["username"] = self.channel.settings["username"]
         files = self._files(post)

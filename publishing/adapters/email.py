@@ -160,7 +160,7 @@ class EmailAdapter(Adapter):
         try:
             if self.security == "ssl":
                 port = int(self.options.get("port") or 465)
-                smtp = GuardedSMTPSSL(host, port, timeout=timeout, context=ssl.create_default_context())
+                smtp: smtplib.SMTP = GuardedSMTPSSL(host, port, timeout=timeout, context=ssl.create_default_context())
             else:
                 port = int(self.options.get("port") or (587 if self.security == "starttls" else 25))
                 smtp = GuardedSMTP(host, port, timeout=timeout)
@@ -223,6 +223,7 @@ class EmailAdapter(Adapter):
         if images:
             message.add_alternative(self._html(post, images), subtype="html")
             html = message.get_body(("html",))
+            assert html is not None  # the alternative added just above
             for cid, upload in images:
                 maintype, _, subtype = upload.content_type.partition("/")
                 html.add_related(
@@ -260,7 +261,7 @@ class EmailAdapter(Adapter):
     def _delivered_before(self, post: Post) -> set[str]:
         if not post.idempotency_key:
             return set()
-        done = set()
+        done: set[str] = set()
         for message in post.earlier_messages:
             for listed, closed in DELIVERED.findall(message):
                 addresses = listed.split(",")

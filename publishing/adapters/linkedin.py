@@ -228,10 +228,10 @@ class LinkedInAdapter(Adapter):
                 status_code=response.status_code,
             )
         if response.status_code >= 400:
-            error = _error(response)
-            error.message = error.message.replace(PLATFORM, f"{PLATFORM}'s token endpoint", 1)
-            error.args = (error.message,)
-            raise error
+            refusal = _error(response)
+            refusal.message = refusal.message.replace(PLATFORM, f"{PLATFORM}'s token endpoint", 1)
+            refusal.args = (refusal.message,)
+            raise refusal
         if not answer.get("access_token"):
             raise AdapterError(f"{PLATFORM}'s token endpoint answered {response.status_code} without an access token.")
         now = time.time()

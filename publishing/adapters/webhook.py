@@ -78,7 +78,7 @@ class WebhookAdapter(Adapter):
     )
 
     @property
-    def deduplicates(self) -> bool:
+    def deduplicates(self) -> bool:  # type: ignore[override]  # per channel; nothing assigns it
         """Receivers are asked to honour Idempotency-Key; a channel whose receiver does not says so in its
         settings ({"receiver_deduplicates": false}), and then a timed-out post is never sent again."""
         return bool(self.channel.settings.get("receiver_deduplicates", True))

@@ -180,7 +180,7 @@ class WordPressAdapter(Adapter):
         content = render_markdown(post.text, link_outside_images=False) + "".join(
             f'\n<p><img src="{escape(m["source_url"])}" alt="{escape(m["alt_text"])}" /></p>' for m in media
         )
-        body = {"title": post.title, "content": content, "status": "publish", "slug": slug}
+        body: dict[str, object] = {"title": post.title, "content": content, "status": "publish", "slug": slug}
         if media:
             body["featured_media"] = media[0]["id"]
         for taxonomy in ("categories", "tags"):

@@ -179,7 +179,7 @@ class XAdapter(Adapter):
         # Uploads first: if one fails, no post exists yet, so the retry cannot double-post.
         with uploading_media(PLATFORM):
             media_ids = [self._upload(image) for image in post.images]
-        body = {"text": post.text}
+        body: dict[str, object] = {"text": post.text}
         if media_ids:
             body["media"] = {"media_ids": media_ids}
         response = self._authed("POST", "/2/tweets", json=body)

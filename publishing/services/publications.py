@@ -3,14 +3,14 @@
 from django.utils import timezone
 
 from cocreate.errors import Conflict
-from drafts.models import Draft
+from drafts.models import DraftEvent
 from drafts.services import draft_transition
 from publishing.adapters import AdapterError, NoAdapter, adapter_for
 from publishing.links import http_url
 from publishing.models import Publication, PublicationState
 
 
-def publication_retry(*, publication_id: int, actor) -> Draft:
+def publication_retry(*, publication_id: int, actor) -> DraftEvent:
     """The log's retry button: the draft's failed -> scheduled transition (permission-checked and audited
     there), which sends only the failed channels again, now."""
     from publishing.selectors import publication_get_for_user
