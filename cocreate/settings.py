@@ -110,8 +110,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
             ],
-            # {{ user|person }}: display name and @username, wherever a page shows who did something.
-            "builtins": ["contributors.profiles.templatetags.people"],
+            # {{ user|person }}: display name and @username, wherever a page shows who did something;
+            # {{ when|zoned:board }}: a time in the board's time zone, labelled with the zone.
+            "builtins": ["contributors.profiles.templatetags.people", "contributors.templatetags.zoned"],
         },
     },
 ]
