@@ -156,7 +156,7 @@ def transition_form_class(
 
 
 def _own_time_field(argument: Argument, channel: str, zone_hint: str) -> forms.DateTimeField:
-    field = _datetime_field(f"Own time for {channel} (optional)", hint=f"{zone_hint} {argument.hint}".strip())
+    field = _datetime_field(f"Own time for {channel}", hint=argument.hint)
     field.error_messages["invalid"] = f"Enter a date and time for {channel}."
     return field
 

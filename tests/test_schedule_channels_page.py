@@ -82,14 +82,18 @@ def test_it_offers_every_active_channel_ticked_with_its_name_kind_and_own_time(
         box = re.search(rf'<input type="checkbox" name="channels" value="{channel.pk}" id="([^"]+)"[^>]*>', form)
         assert box
         assert " checked" in box.group(0)
-        assert f'<label for="{box.group(1)}">{channel.name} (Generic webhook)</label>' in form
+        assert f'id="{box.group(1)}" checked> {channel.name} (Generic webhook)</label>' in form
         time_id = f"id_schedule_times_{channel.pk}"
-        assert f'<label for="{time_id}">Own time for {channel.name} (Generic webhook) (optional)</label>' in form
+        label = re.search(rf'<label class="field-label" for="{time_id}">(.*?)</label>', form).group(1)
+        assert (
+            re.sub(r"<[^>]+>", "", label)
+            == f"Own time for {channel.name} (Generic webhook) (optional, Europe/Copenhagen)"
+        )
         tag = re.search(rf'<input type="datetime-local" name="times_{channel.pk}"[^>]*id="{time_id}"[^>]*>', form)
         assert tag
         assert " required" not in tag.group(0)
     assert "Partners" not in form  # switched off: not offered
-    assert form.count('<span class="zone">Europe/Copenhagen</span>') == 3  # the publish time and each own time
+    assert "time zone (Europe/Copenhagen)." in form  # the publish time's hint; each own time's in its label
     assert '<input type="hidden" name="channels_shown" value="1">' in form
 
 
@@ -206,7 +210,7 @@ def test_the_draft_page_shows_each_channels_time_in_the_boards_zone(personas, ap
         **{f"times_{newsroom.pk}": local_input(second)},
     )
     page = web_client_for("reviewer").get(f"/drafts/{approved.pk}/").content.decode()
-    publishing = page[page.index('<section class="draft-publications">') :]
+    publishing = page[page.index('<section class="section draft-publications">') :]
     for when in (first, second):
         local = when.astimezone(ZONE)
         words = f"{local.day} {local:%b %Y, %H:%M} {local:%Z}"
