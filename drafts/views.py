@@ -29,7 +29,7 @@ from drafts.gates import argument_choices
 
 def _detail_context(request, draft, bound_form=None) -> dict:
     transitions = selectors.draft_available_transitions(draft, request.user)
-    publications = list(draft.publications.select_related("channel").order_by("channel__name"))
+    publications = list(draft.publications.select_related("channel").order_by("due_at", "channel__name"))
     return {
         "draft": draft,
         "board": draft.board,

@@ -4,6 +4,7 @@ demo starts (one of them fails once on the webhook and is retried), and a recap 
 of the three channels, each at its own time."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -65,7 +66,8 @@ def load_demo(*, boards, users) -> None:
         )
 
     # Scheduling per channel: Mastodon in the morning, Bluesky after lunch, the webhook not at all.
-    tomorrow = (now + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+    local = (now + timedelta(days=1)).astimezone(ZoneInfo(launch.time_zone or "UTC"))
+    tomorrow = local.replace(hour=9, minute=0, second=0, microsecond=0)
     recap = draft_create(
         board=launch,
         author=users["alice"],
@@ -81,6 +83,6 @@ def load_demo(*, boards, users) -> None:
         actor=users["manager"],
         publish_at=tomorrow,
         channels=[mastodon.pk, bluesky.pk],
-        times={bluesky.pk: tomorrow + timedelta(hours=4)},
+        times={bluesky.pk: tomorrow.replace(hour=14)},
         comment="Mastodon first; Bluesky after lunch.",
     )
