@@ -84,10 +84,11 @@ def _channel_plan(arguments: dict, offered: list[Channel], *, refusal) -> dict:
         errors.setdefault("times", []).extend(wrong_times)
     if errors:
         raise ValidationError(errors)
+    if not chosen:
+        return arguments  # nothing offered (a board without channels): nothing to record either
     times = {channel.pk: own_times.get(channel.pk, arguments["publish_at"]) for channel in chosen}
     completed = {**arguments, "channels": [channel.pk for channel in chosen], "times": times}
-    if times:
-        completed["publish_at"] = min(times.values())
+    completed["publish_at"] = min(times.values())
     return completed
 
 
