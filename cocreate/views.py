@@ -10,8 +10,9 @@ from cocreate.errors import refusal_for
 
 
 class ServiceRefused(Exception):
-    def __init__(self, status: int) -> None:
+    def __init__(self, status: int, field_errors: dict | None = None) -> None:
         self.status = status
+        self.field_errors = field_errors or {}  # {field: [messages]} of a refused ValidationError
 
 
 @contextmanager
@@ -30,4 +31,4 @@ def report_service_errors(request):
             raise
         for message in refusal.messages or ["You are not allowed to do that."]:
             messages.error(request, message)
-        raise ServiceRefused(refusal.status) from exc
+        raise ServiceRefused(refusal.status, refusal.field_errors) from exc

@@ -1,6 +1,7 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
-from drafts.steps import COMMENT_MAX_LENGTH, Step
+from drafts.steps import COMMENT_MAX_LENGTH, Argument, Step
 
 # The channels a draft can carry its own text for; the publishing app maps channel kinds onto these.
 VARIANT_CHANNELS = [
@@ -45,31 +46,129 @@ class CommentForm(forms.Form):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000)
 
 
-def transition_form_class(step: Step, *, time_zone: str = "") -> type[forms.Form]:
+CHANNELS_SHOWN = "channels_shown"  # sent by the form that showed the tick boxes
+
+
+class ChannelCheckboxes(forms.CheckboxSelectMultiple):
+    """Nothing ticked in the form that showed the boxes is a choice of none (refused: at least one); a post
+    from a form without the boxes (an older page) chose nothing, so it means every channel, as in the API."""
+
+    def value_from_datadict(self, data, files, name):
+        if CHANNELS_SHOWN not in data:
+            return None
+        return super().value_from_datadict(data, files, name)
+
+
+class ChannelIdsField(forms.Field):
+    """Ticked channels as ids. Which ids are allowed is the service's to say (the same words as the API)."""
+
+    widget = ChannelCheckboxes
+
+    def to_python(self, value) -> list[int] | None:
+        if value is None:
+            return None
+        try:
+            return [int(item) for item in value]
+        except (TypeError, ValueError):
+            raise ValidationError("Choose channels from the list.") from None
+
+
+class TransitionForm(forms.Form):
+    """A step's form; `channel_rows` pairs each offered channel's tick box with its own time."""
+
+    step: Step
+    channel_choices: list[tuple[int, str]] = []
+
+    def step_arguments(self) -> dict:
+        """What draft_transition takes, from the cleaned form: per-channel times gathered into `times`."""
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        times = {pk: data.pop(time_field(pk)) for pk, _ in self.channel_choices if time_field(pk) in data}
+        if any(argument.kind == "times" for argument in self.step.arguments) and self.channel_choices:
+            data["times"] = {pk: when for pk, when in times.items() if when is not None} or None
+        return data
+
+    def channel_rows(self) -> list[dict]:
+        if self.is_bound and CHANNELS_SHOWN in self.data:
+            ticked = set(self.data.getlist("channels")) if hasattr(self.data, "getlist") else set()
+        else:
+            ticked = {str(pk) for pk, _ in self.channel_choices}
+        return [
+            {
+                "id": pk,
+                "label": label,
+                "checkbox_id": f"{self.auto_id % 'channels'}_{pk}" if self.auto_id else "",
+                "ticked": str(pk) in ticked,
+                "time": self[time_field(pk)] if time_field(pk) in self.fields else None,
+            }
+            for pk, label in self.channel_choices
+        ]
+
+
+def time_field(channel_id: int) -> str:
+    return f"times_{channel_id}"
+
+
+def _datetime_field(label: str, *, hint: str, required: bool = False) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        required=False,
+        help_text=hint,
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local", **({"required": True} if required else {})}, format="%Y-%m-%dT%H:%M"
+        ),
+    )
+
+
+def transition_form_class(
+    step: Step, *, time_zone: str = "", choices: dict[str, list[tuple[int, str]]] | None = None
+) -> type[TransitionForm]:
     """The page's form for one workflow step, built from its description: the step's inputs and the version.
 
-    It only parses (a date the browser sent, the version); what is required and what is allowed is decided by
-    draft_transition, so the page and the API refuse the same things with the same messages. A
+    It only parses (a date the browser sent, the version, ticked ids); what is required and what is allowed is
+    decided by draft_transition, so the page and the API refuse the same things with the same messages. A
     datetime-local value has no offset: the view parses it in the board's time zone, named in the hint.
+    `choices` are what the page offers for an argument (e.g. the board's channels); an argument of kind
+    "channels" without any is left out (a board without channels), and "times" becomes one time per channel.
     """
-    fields: dict[str, forms.Field] = {"version": forms.IntegerField(widget=forms.HiddenInput, required=False)}
+    choices = choices or {}
+    zone_hint = f"In the board's time zone ({time_zone})." if time_zone else ""
+    fields: dict = {"version": forms.IntegerField(widget=forms.HiddenInput, required=False)}
+    channel_choices = choices.get("channels", [])
     for argument in step.arguments:
-        attrs = {"required": True} if argument.required else {}
         if argument.kind == "datetime":
-            fields[argument.name] = forms.DateTimeField(
-                label=argument.label,
-                required=False,
-                help_text=f"In the board's time zone ({time_zone})." if time_zone else "",
-                widget=forms.DateTimeInput(attrs={"type": "datetime-local", **attrs}),
-            )
+            fields[argument.name] = _datetime_field(argument.label, hint=zone_hint, required=argument.required)
+        elif argument.kind == "channels":
+            if channel_choices:
+                fields[argument.name] = ChannelIdsField(
+                    label=argument.label,
+                    required=False,
+                    help_text=argument.hint,
+                    widget=ChannelCheckboxes(choices=channel_choices),
+                )
+        elif argument.kind == "times":
+            for pk, label in channel_choices:
+                fields[time_field(pk)] = _own_time_field(argument, label, zone_hint)
         else:
-            fields[argument.name] = forms.CharField(
-                label=argument.label,
-                required=False,
-                max_length=COMMENT_MAX_LENGTH,
-                widget=forms.Textarea(attrs={"rows": 2, **attrs}),
-            )
-    return type(f"{step.name.title().replace('_', '')}Form", (forms.Form,), fields)
+            fields[argument.name] = _text_field(argument)
+    name = f"{step.name.title().replace('_', '')}Form"
+    return type(name, (TransitionForm,), {**fields, "step": step, "channel_choices": channel_choices})
+
+
+def _own_time_field(argument: Argument, channel: str, zone_hint: str) -> forms.DateTimeField:
+    field = _datetime_field(f"Own time for {channel}", hint=argument.hint)
+    field.error_messages["invalid"] = f"Enter a date and time for {channel}."
+    return field
+
+
+def _text_field(argument: Argument) -> forms.CharField:
+    attrs = {"required": True} if argument.required else {}
+    return forms.CharField(
+        label=argument.label,
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, **attrs}),
+    )
 
 
 class DraftImageForm(forms.Form):

@@ -1,4 +1,5 @@
-"""What other features add to the workflow, kept out of the drafts app: conditions on submitting, and
+"""What other features add to the workflow, kept out of the drafts app: conditions on submitting, the
+arguments a step takes that only a feature understands (publishing: which channels, a time per channel), and
 effects of transitions (publishing creates its publications when a draft is scheduled).
 
 A feature registers a check in its AppConfig.ready(). draft_transition runs every check inside the
@@ -29,19 +30,57 @@ def run_submit_checks(*, draft, actor) -> dict:
     return data
 
 
+ArgumentCheck = Callable[..., dict]
+_argument_checks: dict[str, list[ArgumentCheck]] = {}
+
+
+def register_argument_check(name: str, check: ArgumentCheck) -> ArgumentCheck:
+    """Register `check(*, draft, arguments) -> arguments` for step `name`: it judges the step's arguments
+    against what the feature knows (ValidationError naming the field) and completes them (e.g. every chosen
+    channel's time). draft_transition runs it after the step's own validation, before the transition."""
+    checks = _argument_checks.setdefault(name, [])
+    if check not in checks:
+        checks.append(check)
+    return check
+
+
+def run_argument_checks(name: str, *, draft, arguments: dict) -> dict:
+    for check in _argument_checks.get(name, []):
+        arguments = check(draft=draft, arguments=arguments)
+    return arguments
+
+
+Choice = tuple[int, str]  # (value, label)
+ArgumentChoices = Callable[..., list[Choice]]
+_argument_choices: dict[tuple[str, str], ArgumentChoices] = {}
+
+
+def register_argument_choices(name: str, argument: str, choices: ArgumentChoices) -> ArgumentChoices:
+    """Register `choices(*, draft) -> [(value, label)]`: what the page offers for argument `argument` of
+    step `name` (e.g. the board's active channels)."""
+    _argument_choices[(name, argument)] = choices
+    return choices
+
+
+def argument_choices(name: str, argument: str, *, draft) -> list[Choice]:
+    choices = _argument_choices.get((name, argument))
+    return choices(draft=draft) if choices is not None else []
+
+
 TransitionEffect = Callable[..., None]
 _transition_effects: dict[str, list[TransitionEffect]] = {}
 
 
 def register_transition_effect(name: str, effect: TransitionEffect) -> TransitionEffect:
-    """Run `effect(*, draft, actor)` inside the transaction of transition `name`, after the state changed
-    and before the event is written; raising aborts the transition. Registering twice is harmless."""
+    """Run `effect(*, draft, actor, arguments)` inside the transaction of transition `name`, after the state
+    changed and before the event is written; `arguments` are the step's arguments `for_effects`, as the
+    argument checks completed them. Raising aborts the transition. Registering twice is harmless."""
     effects = _transition_effects.setdefault(name, [])
     if effect not in effects:
         effects.append(effect)
     return effect
 
 
-def run_transition_effects(name: str, *, draft, actor) -> None:
+def run_transition_effects(name: str, *, draft, actor, arguments: dict | None = None) -> None:
     for effect in _transition_effects.get(name, []):
-        effect(draft=draft, actor=actor)
+        effect(draft=draft, actor=actor, arguments=arguments or {})

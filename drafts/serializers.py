@@ -2,6 +2,7 @@ import functools
 from typing import ClassVar
 
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
@@ -122,18 +123,74 @@ class StepRequestSerializer(serializers.Serializer):
     )
 
 
+class AwareDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 time that says its UTC offset: a time without one would be read in a zone nobody chose."""
+
+    default_error_messages = {"naive": "Give the time with its UTC offset, e.g. 2026-12-02T09:00:00+01:00."}
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            try:
+                parsed = parse_datetime(value.strip())
+            except ValueError:
+                parsed = None  # well formed but impossible (a 31 November): the parent says so
+            if parsed is not None and parsed.tzinfo is None:
+                self.fail("naive")
+        return super().to_internal_value(value)
+
+
+MAX_CHANNELS = 200  # more than any board has; bounds the work a request can ask for
+
+
+class ChannelTimeSerializer(serializers.Serializer):
+    """One channel's own publish time."""
+
+    channel = IdField(help_text="A channel id, one of the chosen channels.")
+    publish_at = AwareDateTimeField(help_text="When this channel publishes. ISO 8601 with offset.")
+
+
+class ChannelTimesField(serializers.ListField):
+    """A list of {channel, publish_at}, handed to the step as {channel id: time}."""
+
+    child = ChannelTimeSerializer()
+
+    def to_internal_value(self, data):
+        entries = super().to_internal_value(data)
+        times = {entry["channel"]: entry["publish_at"] for entry in entries}
+        if len(times) < len(entries):
+            raise serializers.ValidationError("Give each channel one time.")
+        return times
+
+
+def _step_field(argument) -> serializers.Field:
+    help_text = f"{argument.label}. {argument.hint}".strip()
+    if argument.kind == "datetime":
+        return AwareDateTimeField(
+            required=False, allow_null=True, default=None, help_text=f"{argument.label}. ISO 8601 with offset."
+        )
+    if argument.kind == "channels":
+        return serializers.ListField(
+            child=IdField(),
+            required=False,
+            allow_null=True,
+            default=None,
+            max_length=MAX_CHANNELS,
+            help_text=f"{help_text} Channel ids; an empty list is refused.",
+        )
+    if argument.kind == "times":
+        return ChannelTimesField(
+            required=False, allow_null=True, default=None, max_length=MAX_CHANNELS, help_text=help_text
+        )
+    return serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=COMMENT_MAX_LENGTH, help_text=argument.label
+    )
+
+
 @functools.cache
 def transition_request_serializer(step: Step) -> type[StepRequestSerializer]:
     fields: dict = {"step": step, "__doc__": f"The body of the “{step.button}” step ({step.name})."}
     for argument in step.arguments:
-        if argument.kind == "datetime":
-            fields[argument.name] = serializers.DateTimeField(
-                required=False, allow_null=True, default=None, help_text=f"{argument.label}. ISO 8601 with offset."
-            )
-        else:
-            fields[argument.name] = serializers.CharField(
-                required=False, allow_blank=True, default="", max_length=COMMENT_MAX_LENGTH, help_text=argument.label
-            )
+        fields[argument.name] = _step_field(argument)
     name = step.name.title().replace("_", "")
     return type(f"{name}TransitionSerializer", (StepRequestSerializer,), fields)
 

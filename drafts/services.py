@@ -17,7 +17,7 @@ from contributors.models import Board, User
 from contributors.permissions import has_board_perm
 from contributors.roles import CONTRIBUTE
 from drafts import rules, steps
-from drafts.gates import run_submit_checks, run_transition_effects
+from drafts.gates import run_argument_checks, run_submit_checks, run_transition_effects
 from drafts.models import Draft, DraftApproval, DraftComment, DraftEvent, DraftRevision, DraftState
 from drafts.selectors import draft_get_for_user
 
@@ -185,6 +185,8 @@ def draft_transition(
     if not is_system and not has_transition_perm(method, actor):
         raise PermissionDenied(_refusal(name, draft, actor))
     comment, kwargs = step.clean(draft, arguments)
+    kwargs = run_argument_checks(name, draft=draft, arguments=kwargs)
+    for_effects = {key: kwargs.pop(key) for key in step.effect_arguments if key in kwargs}
     gate_data = run_submit_checks(draft=draft, actor=actor) if name == "submit" else {}
     if name == "approve":
         kwargs["approvals"] = _record_approval(draft, actor)
@@ -193,8 +195,9 @@ def draft_transition(
     method(**kwargs)
     draft.version += 1
     draft.save()
-    run_transition_effects(name, draft=draft, actor=actor)
-    event_data = {**(data or {}), **gate_data, **{key: _as_json(value) for key, value in kwargs.items()}}
+    run_transition_effects(name, draft=draft, actor=actor, arguments=for_effects)
+    given = {**kwargs, **for_effects}
+    event_data = {**(data or {}), **gate_data, **{key: _as_json(value) for key, value in given.items()}}
     if name == "approve":
         event_data["required"] = draft.board.required_approvals
     event = DraftEvent.objects.create(
@@ -221,6 +224,10 @@ def _is_system_transition(draft: Draft, name: str) -> bool:
 
 
 def _as_json(value):
+    if isinstance(value, dict):
+        return {str(key): _as_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_as_json(item) for item in value]
     return value.isoformat() if isinstance(value, datetime) else value
 
 

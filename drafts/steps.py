@@ -5,8 +5,10 @@ rest, and draft_transition (argument validation), the draft page (buttons and th
 transition endpoint's request schema and validation), the history, the e-mails and the tests all read it.
 Adding a step is its transition method on Draft plus one entry in STEPS.
 
-An argument named `comment` is the note written into the step's DraftEvent; every other argument is passed
-to the transition method and recorded in the event's data.
+An argument named `comment` is the note written into the step's DraftEvent; an argument `for_effects` (which
+channels, a time per channel) is judged by the features that registered an argument check for the step
+(drafts.gates; publishing knows the board's channels) and goes to the step's transition effects; every other
+argument is passed to the transition method. All are recorded in the event's data.
 """
 
 from collections.abc import Callable
@@ -19,6 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cocreate import limits
+from cocreate.ids import MAX_ID
 
 COMMENT_MAX_LENGTH = limits.COMMENT_MAX_CHARS  # a step's note is a comment too
 
@@ -26,15 +29,23 @@ COMMENT_MAX_LENGTH = limits.COMMENT_MAX_CHARS  # a step's note is a comment too
 @dataclass(frozen=True)
 class Argument:
     name: str
-    kind: Literal["text", "datetime"]
+    # "channels": ids of channels (absent: every channel the step offers); "times": an own time per channel,
+    # {channel id: aware datetime} (absent: the step's publish time).
+    kind: Literal["text", "datetime", "channels", "times"]
     label: str  # the form's visible label; the API's field description
     required: bool = False
     required_message: str = ""
+    hint: str = ""  # what the form says under the label, and the API's description adds
+    for_effects: bool = False  # for the transition effects (see the module's docstring), not the method
 
     def clean(self, value):
         """The value as the transition uses it, or ValidationError naming this argument."""
         if self.kind == "text":
             return self._clean_text(value)
+        if self.kind == "channels":
+            return self._clean_channels(value)
+        if self.kind == "times":
+            return self._clean_times(value)
         return self._clean_datetime(value)
 
     def _clean_text(self, value) -> str:
@@ -52,16 +63,45 @@ class Argument:
             if self.required:
                 self._refuse(self.required_message or f"{self.label} is required.")
             return None
-        if not isinstance(value, datetime):
-            self._refuse("Give a date and time (ISO 8601 with offset).")
-        if timezone.is_naive(value):
-            self._refuse("Give the publish time with its UTC offset.")
-        if value <= timezone.now():
-            self._refuse("The publish time must be in the future.")
+        problem = time_problem(value)
+        if problem:
+            self._refuse(problem)
         return value
+
+    def _clean_channels(self, value) -> list[int] | None:
+        if value is None:
+            return None  # every channel the step offers
+        if not isinstance(value, list | tuple) or not all(_is_id(item) for item in value):
+            self._refuse("Give a list of channel ids.")
+        if not value:
+            self._refuse("Choose at least one channel.")
+        return list(dict.fromkeys(value))
+
+    def _clean_times(self, value) -> dict[int, datetime] | None:
+        if value is None or value == {}:
+            return None
+        if not isinstance(value, dict) or not all(_is_id(key) for key in value):
+            self._refuse("Give a time per channel id.")
+        # Each time is judged by time_problem where the channels are known, so the message can name them.
+        return dict(value)
 
     def _refuse(self, message: str):
         raise ValidationError({self.name: [message]})
+
+
+def time_problem(value) -> str:
+    """What is wrong with a publish time ("" when nothing is): it must be aware and in the future."""
+    if not isinstance(value, datetime):
+        return "Give a date and time (ISO 8601 with offset)."
+    if timezone.is_naive(value):
+        return "Give the publish time with its UTC offset."
+    if value <= timezone.now():
+        return "The publish time must be in the future."
+    return ""
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
 @dataclass(frozen=True)
@@ -99,6 +139,10 @@ class Step:
         comment = cleaned.pop("comment", "")
         return comment, {name: value for name, value in cleaned.items() if value is not None}
 
+    @property
+    def effect_arguments(self) -> frozenset[str]:
+        return frozenset(argument.name for argument in self.arguments if argument.for_effects)
+
 
 def _note(label: str) -> Argument:
     return Argument("comment", "text", label)
@@ -118,6 +162,15 @@ PUBLISH_AT = Argument(
     required=True,
     required_message="A publish time is required (ISO 8601 with offset).",
 )
+
+
+def _channels(label: str, hint: str) -> Argument:
+    return Argument("channels", "channels", label, hint=hint, for_effects=True)
+
+
+def _times(hint: str) -> Argument:
+    return Argument("times", "times", "Own time per channel (optional)", hint=hint, for_effects=True)
+
 
 STEPS: dict[str, Step] = {
     step.name: step
@@ -154,7 +207,12 @@ STEPS: dict[str, Step] = {
             "schedule",
             done="scheduled",
             button="Schedule",
-            arguments=(PUBLISH_AT, _note("Note (optional)")),
+            arguments=(
+                PUBLISH_AT,
+                _channels("Channels", "Where the post goes: every active channel of the board unless you choose."),
+                _times("A channel without its own time publishes at the publish time."),
+                _note("Note (optional)"),
+            ),
             style="primary",
         ),
         Step("unschedule", done="unscheduled", button="Unschedule", arguments=(_note("Why? (optional)"),)),
@@ -172,6 +230,8 @@ STEPS: dict[str, Step] = {
             button="Retry the failed channels",
             arguments=(
                 Argument("publish_at", "datetime", "New publish time (optional: as soon as possible)"),
+                _channels("Channels to retry", "Every failed channel unless you choose; the others stay failed."),
+                _times("A channel without its own time goes at the new publish time."),
                 _note("Note (optional)"),
             ),
             style="primary",

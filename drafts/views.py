@@ -24,17 +24,19 @@ from drafts.forms import (
     DraftImageUpdateForm,
     transition_form_class,
 )
+from drafts.gates import argument_choices
 
 
-def _detail_context(request, draft) -> dict:
+def _detail_context(request, draft, bound_form=None) -> dict:
     transitions = selectors.draft_available_transitions(draft, request.user)
+    publications = list(draft.publications.select_related("channel").order_by("due_at", "channel__name"))
     return {
         "draft": draft,
         "board": draft.board,
         "events": draft.events.select_related("actor"),
         "comments": draft.comments.select_related("author"),
         "transitions": transitions,
-        "actions": [_action(draft, steps.STEPS[name]) for name in transitions],
+        "actions": [_action(draft, steps.STEPS[name], bound_form) for name in transitions],
         "can_edit": rules.can_edit(draft, request.user),
         "coauthor_choices": _coauthor_choices(draft, request.user),
         "comment_form": CommentForm(),
@@ -42,14 +44,30 @@ def _detail_context(request, draft) -> dict:
         "revision_count": draft.revisions.count(),
         "brief_claim": brief_claim_for_draft(draft),
         # Where the draft goes (or went) out, from the publishing app's reverse relation.
-        "publications": draft.publications.select_related("channel").order_by("channel__name"),
+        "publications": publications,
+        "times_differ": len({publication.due_at for publication in publications}) > 1,
     }
 
 
-def _action(draft, step) -> dict:
-    """A button of the draft page: the step and an empty form for its inputs (ids apart per step)."""
-    form_class = transition_form_class(step, time_zone=draft.board.time_zone)
+def _action(draft, step, bound_form=None) -> dict:
+    """A button of the draft page: the step and an empty form for its inputs (ids apart per step), or the
+    form as it was sent when it was refused, so nothing typed is lost."""
+    if bound_form is not None and bound_form.step.name == step.name:
+        # The page now shows the draft as it is: a resend is made against that version.
+        bound_form.data = bound_form.data.copy()
+        bound_form.data["version"] = str(draft.version)
+        return {"step": step, "form": bound_form}
+    form_class = _transition_form_class(draft, step)
     return {"step": step, "form": form_class(initial={"version": draft.version}, auto_id=f"id_{step.name}_%s")}
+
+
+def _transition_form_class(draft, step):
+    choices = {
+        argument.name: argument_choices(step.name, argument.name, draft=draft)
+        for argument in step.arguments
+        if argument.kind == "channels"
+    }
+    return transition_form_class(step, time_zone=draft.board.time_zone, choices=choices)
 
 
 def _coauthor_choices(draft, user) -> list[tuple]:
@@ -60,19 +78,23 @@ def _coauthor_choices(draft, user) -> list[tuple]:
     return [(member, member.pk in current) for member, _ in board_members(draft.board) if member.pk != draft.author_id]
 
 
-def _render_detail(request, draft_id: int, status: int = 200, **extra):
+def _render_detail(request, draft_id: int, status: int = 200, bound_form=None, **extra):
     draft = selectors.draft_get_for_user(request.user, draft_id)
-    context = {**_detail_context(request, draft), **extra}
+    context = {**_detail_context(request, draft, bound_form), **extra}
     return render(request, "drafts/draft_detail.html", context, status=status)
 
 
-def _act_then_show_draft(request, draft, service_call):
-    """Run a service call: back to the draft on success, or the draft page with the reason and its status."""
+def _act_then_show_draft(request, draft, service_call, bound_form=None):
+    """Run a service call: back to the draft on success, or the draft page with the reason and its status
+    (and the refused form, its fields' messages beside them)."""
     try:
         with report_service_errors(request):
             service_call()
     except ServiceRefused as refused:
-        return _render_detail(request, draft.pk, status=refused.status)
+        if bound_form is not None:
+            for field, errors in refused.field_errors.items():
+                bound_form.add_error(field if field in bound_form.fields else None, errors)
+        return _render_detail(request, draft.pk, status=refused.status, bound_form=bound_form)
     return redirect("draft-detail", draft_id=draft.pk)
 
 
@@ -267,24 +289,27 @@ def draft_image(request, draft_id: int, image_id: int):
 def draft_transition(request, draft_id: int, name: str):
     draft = selectors.draft_get_for_user(request.user, draft_id)
     step = steps.step_get(name)
-    form = transition_form_class(step)(request.POST)
+    form = _transition_form_class(draft, step)(request.POST, auto_id=f"id_{step.name}_%s")
     # The browser's datetime-local field has no offset: it means the board's local time. The form field
     # makes a naive value aware in the current time zone, so validate with the board's zone active.
     with timezone.override(zoneinfo.ZoneInfo(draft.board.time_zone)):
         valid = form.is_valid()
     if not valid:
+        declared = {argument.name for argument in step.arguments}
         for field, errors in form.errors.items():
+            name = field if field in declared or field not in form.fields else form.fields[field].label
             for error in errors:
-                messages.error(request, f"{field}: {error}")
-        return _render_detail(request, draft.pk, status=400)
-    arguments = dict(form.cleaned_data)
-    version = arguments.pop("version")
+                messages.error(request, f"{name}: {error}")
+        return _render_detail(request, draft.pk, status=400, bound_form=form)
+    version = form.cleaned_data["version"]
+    arguments = form.step_arguments()
     return _act_then_show_draft(
         request,
         draft,
         lambda: services.draft_transition(
             draft_id=draft.pk, name=step.name, actor=request.user, expected_version=version, **arguments
         ),
+        bound_form=form,
     )
 
 

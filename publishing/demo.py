@@ -1,8 +1,10 @@
 """Demo data for publishing: Launch's channels (a webhook, Mastodon and Bluesky, all stand-ins that
 publishing/demo_receiver.py runs on 127.0.0.1), and three posts scheduled for the first minutes after the
-demo starts (one of them fails once on the webhook and is retried)."""
+demo starts (one of them fails once on the webhook and is retried), and a recap scheduled tomorrow on two
+of the three channels, each at its own time."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -38,7 +40,7 @@ def load_demo(*, boards, users) -> None:
         settings={"url": URL},
         credentials={"secret": SECRET},
     )
-    channel_create(
+    mastodon = channel_create(
         board=launch,
         actor=None,
         kind="mastodon",
@@ -46,7 +48,7 @@ def load_demo(*, boards, users) -> None:
         settings={"url": MASTODON_URL},
         credentials={"token": MASTODON_TOKEN},
     )
-    channel_create(
+    bluesky = channel_create(
         board=launch,
         actor=None,
         kind="bluesky",
@@ -62,3 +64,25 @@ def load_demo(*, boards, users) -> None:
         draft_transition(
             draft_id=draft.pk, name="schedule", actor=users["manager"], publish_at=now + timedelta(minutes=minutes)
         )
+
+    # Scheduling per channel: Mastodon in the morning, Bluesky after lunch, the webhook not at all.
+    local = (now + timedelta(days=1)).astimezone(ZoneInfo(launch.time_zone or "UTC"))
+    tomorrow = local.replace(hour=9, minute=0, second=0, microsecond=0)
+    recap = draft_create(
+        board=launch,
+        author=users["alice"],
+        title="Launch week: the recap",
+        body="A week of launches, in five pictures and one number.",
+        tags=["launch"],
+    )
+    draft_transition(draft_id=recap.pk, name="submit", actor=users["alice"])
+    draft_transition(draft_id=recap.pk, name="approve", actor=users["reviewer"])
+    draft_transition(
+        draft_id=recap.pk,
+        name="schedule",
+        actor=users["manager"],
+        publish_at=tomorrow,
+        channels=[mastodon.pk, bluesky.pk],
+        times={bluesky.pk: tomorrow.replace(hour=14)},
+        comment="Mastodon first; Bluesky after lunch.",
+    )

@@ -33,8 +33,10 @@ def ids(step) -> str:
 
 
 def valid_arguments(step, *, as_json: bool = False) -> dict:
-    values = {"text": "A note for the history.", "datetime": future(90)}
-    arguments = {a.name: values[a.kind] for a in step.arguments}
+    # Channels and own times are optional (all of the step's channels, at the publish time): their own tests
+    # are tests/test_schedule_channels*.py.
+    values = {"text": "A note for the history.", "datetime": future(90), "channels": None, "times": None}
+    arguments = {a.name: values[a.kind] for a in step.arguments if values[a.kind] is not None}
     return {k: v.isoformat() if as_json and hasattr(v, "isoformat") else v for k, v in arguments.items()}
 
 
@@ -71,7 +73,7 @@ def test_it_gives_each_step_labels_a_style_and_well_formed_arguments(step):
     names = [a.name for a in step.arguments]
     assert len(names) == len(set(names))
     for argument in step.arguments:
-        assert argument.kind in {"text", "datetime"}
+        assert argument.kind in {"text", "datetime", "channels", "times"}
         assert argument.label
 
 
@@ -122,7 +124,7 @@ def test_it_shows_each_steps_button_and_labelled_inputs(personas, at_step, web_c
     form = form[: form.index("</form>")]
     label = f"Yes, {step.button.lower()}" if step.destructive else step.button
     assert f'value="{step.name}" class="{step.style}">{label}</button>' in form
-    for argument in step.arguments:
+    for argument in (a for a in step.arguments if a.kind in {"text", "datetime"}):  # channels: one per channel
         field_id = f"id_{step.name}_{argument.name}"
         assert f'<label for="{field_id}">{argument.label}</label>' in form
         tag = re.search(rf'<(?:input|textarea)\b[^>]*\bid="{field_id}"[^>]*>', form).group(0)

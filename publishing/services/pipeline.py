@@ -33,28 +33,42 @@ CLAIM_BATCH = 200
 # --- Workflow effects -------------------------------------------------------------------------------------
 
 
-def publications_schedule(*, draft: Draft, actor=None) -> list[Publication]:
-    """On schedule: one publication per active channel of the board, due at the draft's publish time.
+def publications_schedule(*, draft: Draft, actor=None, arguments: dict | None = None) -> list[Publication]:
+    """On schedule: one publication per chosen channel, each due at its own time (`arguments["times"]`,
+    {channel id: time}, as publications.schedule_arguments_check completed it; every active channel of the
+    board at the draft's publish time without it).
 
-    A channel that already published this draft keeps its publication: rescheduling never re-posts.
+    A channel that already published this draft keeps its publication: rescheduling never re-posts. One
+    still sending is left to finish. An earlier publication on a channel not chosen now is cancelled, so an
+    old failure there cannot fail the draft again.
     """
-    channels = list(Channel.objects.filter(board=draft.board_id, is_active=True))
+    times = (arguments or {}).get("times")
+    if times is None:
+        active = Channel.objects.filter(board=draft.board_id, is_active=True)
+        times = {channel.pk: draft.publish_at for channel in active}
+    channels = list(Channel.objects.filter(board=draft.board_id, pk__in=list(times)).order_by("name", "pk"))
     problems = [f"{channel.name}: {problem}" for channel in channels for problem in post_problems(draft, channel)]
     if problems:
         # Nothing that a platform will reject is scheduled: the transition is refused with the reasons.
         raise ValidationError({"channels": problems})
+    Publication.objects.filter(
+        draft=draft, state__in=[PublicationState.PENDING, PublicationState.CLAIMED, PublicationState.FAILED]
+    ).exclude(channel__in=channels).update(state=PublicationState.CANCELLED, updated_at=timezone.now())
     publications = []
     for channel in channels:
         fingerprint = post_for_channel(draft, channel, idempotency_key="").fingerprint
+        due_at = times[channel.pk]
         publication, created = Publication.objects.get_or_create(
-            draft=draft, channel=channel, defaults={"due_at": draft.publish_at, "content_sha256": fingerprint}
+            draft=draft, channel=channel, defaults={"due_at": due_at, "content_sha256": fingerprint}
         )
-        if not created and publication.state != PublicationState.PUBLISHED:
+        if not created and publication.state not in (PublicationState.PUBLISHED, PublicationState.SENDING):
             publication.state = PublicationState.PENDING
-            publication.due_at = draft.publish_at
+            publication.due_at = due_at
             publication.attempts = 0
             publication.last_error = ""
             publication.content_sha256 = fingerprint
+            publication.preflight_at = None
+            publication.preflight_problem = ""
             publication.save()
         publications.append(publication)
     return publications
@@ -68,21 +82,25 @@ def post_problems(draft: Draft, channel: Channel) -> list[str]:
     return adapter.validate(post_for_channel(draft, channel, idempotency_key=""))
 
 
-def publications_cancel(*, draft: Draft, actor=None) -> int:
+def publications_cancel(*, draft: Draft, actor=None, arguments: dict | None = None) -> int:
     """On unschedule: what has not started sending is cancelled."""
     return Publication.objects.filter(
         draft=draft, state__in=[PublicationState.PENDING, PublicationState.CLAIMED]
     ).update(state=PublicationState.CANCELLED, updated_at=timezone.now())
 
 
-def publications_retry_failed(*, draft: Draft, actor=None) -> int:
-    """On retry: only the failed channels go again, at the draft's (new) publish time, with the content as
-    it is now (the manager's retry is what approves it, audited on the transition)."""
+def publications_retry_failed(*, draft: Draft, actor=None, arguments: dict | None = None) -> int:
+    """On retry: the chosen failed channels (all of them by default) go again, each at its own time or the
+    draft's (new) publish time (`arguments["times"]`), with the content as it is now (the manager's retry is
+    what approves it, audited on the transition). A failed channel not chosen stays failed."""
+    times = (arguments or {}).get("times")
     failed = Publication.objects.filter(draft=draft, state=PublicationState.FAILED).select_related("channel")
+    if times is not None:
+        failed = failed.filter(channel__in=list(times))
     now = timezone.now()
     for publication in failed:
         publication.state = PublicationState.PENDING
-        publication.due_at = draft.publish_at
+        publication.due_at = draft.publish_at if times is None else times[publication.channel_id]
         publication.attempts = 0
         publication.content_sha256 = post_for_channel(draft, publication.channel, idempotency_key="").fingerprint
         publication.updated_at = now

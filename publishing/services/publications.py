@@ -1,13 +1,109 @@
-"""Acting on one publication from the log: retry it, or read the post back from its platform."""
+"""Choosing where and when a draft goes out (the schedule and retry steps' channels and times), and acting
+on one publication from the log: retry it, or read the post back from its platform."""
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cocreate.errors import Conflict
 from drafts.models import DraftEvent
 from drafts.services import draft_transition
+from drafts.steps import time_problem
 from publishing.adapters import AdapterError, NoAdapter, adapter_for
 from publishing.links import http_url
-from publishing.models import Publication, PublicationState
+from publishing.models import Channel, Publication, PublicationState
+
+
+def channel_label(channel: Channel) -> str:
+    """How the schedule form names a channel: its name and what kind of platform it is."""
+    return f"{channel.name} ({channel.get_kind_display()})"
+
+
+def schedule_channels(*, draft) -> list[Channel]:
+    """What scheduling offers: the board's active channels."""
+    return list(Channel.objects.filter(board=draft.board_id, is_active=True).order_by("name", "pk"))
+
+
+def retry_channels(*, draft) -> list[Channel]:
+    """What a retry offers: the channels where this draft failed."""
+    return list(
+        Channel.objects.filter(publications__draft=draft, publications__state=PublicationState.FAILED).order_by(
+            "name", "pk"
+        )
+    )
+
+
+def schedule_channel_choices(*, draft) -> list[tuple[int, str]]:
+    return [(channel.pk, channel_label(channel)) for channel in schedule_channels(draft=draft)]
+
+
+def retry_channel_choices(*, draft) -> list[tuple[int, str]]:
+    return [(channel.pk, channel_label(channel)) for channel in retry_channels(draft=draft)]
+
+
+def schedule_arguments_check(*, draft, arguments: dict) -> dict:
+    """The schedule step's channels and times, judged against the board: each chosen channel must be one of
+    its active channels (all of them when none are named). Completed for the effect: `times` holds every
+    chosen channel's time, and the draft's publish time becomes the earliest of them (lists and the
+    no-channel board's publishing read it)."""
+    offered = schedule_channels(draft=draft)
+    return _channel_plan(arguments, offered, refusal=lambda ids: _not_schedulable(draft, ids))
+
+
+def retry_arguments_check(*, draft, arguments: dict) -> dict:
+    """The retry step's channels and times: each chosen channel must be one where the draft failed."""
+    offered = retry_channels(draft=draft)
+    return _channel_plan(
+        arguments,
+        offered,
+        refusal=lambda ids: [f"Channel {pk} has no failed publication of this draft to retry." for pk in ids],
+    )
+
+
+def _channel_plan(arguments: dict, offered: list[Channel], *, refusal) -> dict:
+    by_id = {channel.pk: channel for channel in offered}
+    named = arguments.get("channels")
+    errors: dict[str, list[str]] = {}
+    if named is None:
+        chosen = offered
+    else:
+        unknown = [pk for pk in named if pk not in by_id]
+        if unknown:
+            errors["channels"] = refusal(unknown)
+        chosen = [by_id[pk] for pk in named if pk in by_id]
+    chosen_ids = {channel.pk for channel in chosen}
+    own_times = arguments.get("times") or {}
+    strays = [pk for pk in own_times if pk not in chosen_ids]
+    if strays and "channels" not in errors:
+        errors["times"] = [f"Channel {pk} has a time but is not among the chosen channels." for pk in strays]
+    wrong_times = [
+        f"{by_id[pk].name}: {time_problem(when)}"
+        for pk, when in own_times.items()
+        if pk in by_id and time_problem(when)
+    ]
+    if wrong_times:
+        errors.setdefault("times", []).extend(wrong_times)
+    if errors:
+        raise ValidationError(errors)
+    if not chosen:
+        return arguments  # nothing offered (a board without channels): nothing to record either
+    times = {channel.pk: own_times.get(channel.pk, arguments["publish_at"]) for channel in chosen}
+    completed = {**arguments, "channels": [channel.pk for channel in chosen], "times": times}
+    completed["publish_at"] = min(times.values())
+    return completed
+
+
+def _not_schedulable(draft, ids: list[int]) -> list[str]:
+    # A switched-off channel of this board is named; any other id is "not this board's", whether it exists
+    # on a board the manager cannot see or not at all.
+    switched_off = dict(
+        Channel.objects.filter(board=draft.board_id, pk__in=ids, is_active=False).values_list("pk", "name")
+    )
+    return [
+        f"{switched_off[pk]} is switched off: switch it on in the board's channels to publish there."
+        if pk in switched_off
+        else f"Channel {pk} is not one of this board's channels."
+        for pk in ids
+    ]
 
 
 def publication_retry(*, publication_id: int, actor) -> DraftEvent:
