@@ -85,6 +85,9 @@ def test_revoking_an_invitation_asks_in_a_dialog_and_says_what_happened(open_as,
     check_page(page, "confirm-dialog", console)
     dialog.locator("button:has-text('Revoke invitation')").click()
     page.wait_for_selector(f".toast:has-text('Invitation to {invitation.email} revoked.')")
+    # The script gave the toast a close button (it also dismisses it after a few seconds).
+    page.click(".toast .toast__close")
+    page.wait_for_selector(".toast", state="detached")
     invitation.refresh_from_db()
     assert invitation.status == "revoked"
     check_page(page, "invitations-after-revoke", console)
