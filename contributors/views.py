@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -65,8 +66,10 @@ def board_members(request, slug: str):
                             services.board_role_grant(
                                 board=board, user=user, role=form.cleaned_data["role"], actor=request.user
                             )
+                            messages.success(request, f"{user} is now a {form.cleaned_data['role']} on {board.name}.")
                         else:
                             services.board_role_revoke(board=board, user=user, actor=request.user)
+                            messages.success(request, f"{user} no longer has a role on {board.name}.")
                     return redirect("board-members", slug=board.slug)
                 except ServiceRefused as refused:
                     status = refused.status

@@ -10,7 +10,7 @@ from contributors.models import Board, User
 from tests.factories import BoardFactory, UserFactory, make_draft, member
 
 # Fixtures that start real Celery worker and beat processes (integration tests).
-pytest_plugins = ["tests.celery_processes"]
+pytest_plugins = ["tests.celery_processes", "tests.browser.fixtures"]
 
 
 @pytest.fixture(autouse=True)

@@ -1,50 +1,18 @@
 """The review flow in a real browser: Debian's Chromium driven by Playwright against the live server."""
 
-import os
-import shutil
-
 import pytest
 
 from drafts.models import Draft, DraftComment
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 - kept importable from here
 from tests.factories import PASSWORD
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(scope="module")
-def browser():
-    if not shutil.which(CHROMIUM):
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail(f"REQUIRE_SERVICES=1 but there is no Chromium at {CHROMIUM} (apt-get install chromium).")
-        pytest.skip(f"No Chromium at {CHROMIUM}: apt-get install chromium to run the browser tests.")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop; Django must not mistake the test thread for async code.
-    # Restored afterwards so the flag never leaks into other tests or the subprocesses they start.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+def browser(chromium):
+    """The session's one Chromium (tests/browser/fixtures.py); skips without one (fails with REQUIRE_SERVICES=1)."""
+    return chromium
 
 
 def log_in(page, live_server, username: str) -> None:

@@ -496,16 +496,16 @@ def test_it_lets_a_manager_grant_and_revoke_a_role(personas, as_user):
     assert granted["Location"] == "/boards/launch/members/"
     assert role_of(newbie, personas.board) == "reviewer"
     after_grant = html(client.get("/boards/launch/members/"))
-    assert '<td><span class="person">@newbie</span></td>' in after_grant
+    assert '<tr data-member="newbie">' in after_grant
     assert (
-        '<span class="person">@newbie</span> on Launch: - -&gt; reviewer by <span class="person">@manager</span>'
-        in after_grant
+        '<strong><span class="person">@newbie</span></strong> <span class="role-change">No role → Reviewer</span>'
+        ' by <span class="person">@manager</span>' in after_grant
     )
 
     revoked = client.post("/boards/launch/members/", {"username": "newbie", "role": ""})
     assert revoked.status_code == 302
     assert role_of(newbie, personas.board) is None
-    assert '<td><span class="person">@newbie</span></td>' not in html(client.get("/boards/launch/members/"))
+    assert '<tr data-member="newbie">' not in html(client.get("/boards/launch/members/"))
     assert list(RoleChange.objects.filter(user=newbie).order_by("pk").values_list("previous_role", "new_role")) == [
         ("", "reviewer"),
         ("reviewer", ""),

@@ -230,7 +230,7 @@ def test_the_log_shows_each_channels_time_in_the_boards_zone(personas, approved,
     )
     page = web_client_for("reviewer").get(f"/boards/{personas.board.slug}/publications/").content.decode()
     local = own.astimezone(ZONE)
-    assert "<th>Time (Europe/Copenhagen)</th>" in page
+    assert ">Time (Europe/Copenhagen)</th>" in page
     assert (
         f'Due <time datetime="{own.isoformat()}" title="Europe/Copenhagen">'
         f"{local.day} {local:%b %Y, %H:%M} {local:%Z}</time>"

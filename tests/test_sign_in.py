@@ -74,7 +74,7 @@ def test_it_answers_an_unknown_user_exactly_like_a_wrong_password(client, person
     assert wrong_password.status_code == unknown_user.status_code == 200
 
     def error(response):
-        return re.search(r'<div class="error">(.*?)</div>', response.content.decode(), re.S).group(1)
+        return re.search(r'<p class="login-error">(.*?)</p>', response.content.decode(), re.S).group(1)
 
     assert error(wrong_password) == error(unknown_user)
 

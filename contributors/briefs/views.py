@@ -78,6 +78,7 @@ def brief_create(request, slug: str):
                 try:
                     with report_service_errors(request):
                         brief = services.brief_create(board=board, actor=request.user, **_content(form))
+                    messages.success(request, f"Brief “{brief.topic}” posted: contributors can claim it now.")
                     return redirect("brief-detail", brief_id=brief.pk)
                 except ServiceRefused as refused:
                     status = refused.status
@@ -119,6 +120,7 @@ def brief_edit(request, brief_id: int):
                 try:
                     with report_service_errors(request):
                         services.brief_update(brief_id=brief.pk, actor=request.user, **_content(form), **_version(form))
+                    messages.success(request, "Brief saved.")
                     return redirect("brief-detail", brief_id=brief.pk)
                 except ServiceRefused as refused:
                     status = refused.status

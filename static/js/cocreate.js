@@ -82,7 +82,7 @@
   function showToast(message, level) {
     const list = document.getElementById("toasts");
     if (!list || !message) return;
-    const toast = document.createElement("li");
+    const toast = document.createElement("div");
     const tone = ICONS[level] ? level : level === "warning" ? "error" : "info";
     toast.className = `toast toast-${level || "info"}`;
     toast.dataset.level = level || "info";

@@ -1,4 +1,7 @@
-"""Fixtures for the browser tests: one Chromium per session, the demo data, signed-in pages."""
+"""Fixtures for the browser tests: one Chromium per session, the demo data, signed-in pages.
+
+A plugin of tests/conftest.py, so every browser test (tests/test_browser.py too) shares the one Chromium: Playwright's
+sync API can run only one instance per thread."""
 
 import os
 from io import StringIO
