@@ -21,25 +21,11 @@ from contributors.roles import CONTRIBUTE
 from contributors.selectors import board_get_for_user
 from contributors.templatetags.zoned import zone_of
 from drafts import autosave, rules, selectors
+from drafts.editor_context import submitted_content
+from drafts.editor_previews import content_previews
 from drafts.forms import DraftForm, DraftImageForm
 from drafts.rendering import render_markdown
 from drafts.views import images_context
-
-
-def variant_keys() -> list[str]:
-    """The channels the form offers a text for (variant_<key> fields)."""
-    return [name.removeprefix("variant_") for name in DraftForm().fields if name.startswith("variant_")]
-
-
-def submitted_content(post) -> dict:
-    """The editor's fields as typed, without judging them: what the preview shows and a refusal hands back."""
-    variants = {key: post.get(f"variant_{key}", "") for key in variant_keys()}
-    return {
-        "title": " ".join(post.get("title", "").split()),
-        "body": post.get("body", ""),
-        "tags": [t.strip() for t in post.get("tags", "").split(",") if t.strip()],
-        "variants": {key: text for key, text in variants.items() if text.strip()},
-    }
 
 
 @login_required
@@ -73,6 +59,7 @@ def _preview(request, board, draft):
         return render(request, "drafts/_preview.html", context, status=400)
     context["body_html"] = render_markdown(content["body"])
     context["content"] = content
+    context["previews"] = content_previews(board=board, content=content, draft=draft)
     if context.get("guideline") is not None:
         author = draft.author if draft is not None else request.user
         report = guideline_check(

@@ -16,6 +16,7 @@ from contributors.guidelines.selectors import guideline_panel
 from contributors.selectors import board_get_for_user, board_members
 from drafts import autosave, rules, selectors, services, steps
 from drafts import images as draft_images
+from drafts.editor_context import editor_page_context
 from drafts.forms import (
     CommentForm,
     DraftForm,
@@ -109,6 +110,7 @@ def draft_create(request, slug: str):
         "image_form": image_form if wants_image else DraftImageForm(auto_id="id_image_%s"),
         "max_images": draft_images.max_per_draft(),
         **guideline_panel(request.user, board),
+        **editor_page_context(board=board, form=form, draft=None),
     }
     return render(request, "drafts/draft_form.html", context, status=status)
 
@@ -149,6 +151,7 @@ def _render_edit(request, draft, form, status: int = 200, *, alt_text: str = "")
         "draft": draft,
         **images_context(draft, alt_text=alt_text),
         **guideline_panel(request.user, draft.board),
+        **editor_page_context(board=draft.board, form=form, draft=draft),
     }
     return render(request, "drafts/draft_form.html", context, status=status)
 

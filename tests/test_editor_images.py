@@ -67,7 +67,9 @@ def test_a_refused_image_or_text_leaves_no_draft_and_no_file(personas, web_clien
 def test_without_javascript_the_new_draft_form_carries_the_first_image(personas, web_client_for):
     client = web_client_for("contributor")
     page = client.get(reverse("draft-create", args=["launch"])).content.decode()
-    assert 'enctype="multipart/form-data"' in page and 'form="draft-form"' in page and "Save first" not in page
+    assert 'enctype="multipart/form-data"' in page
+    assert 'form="draft-form"' in page
+    assert "Save first" not in page
 
     response = client.post(
         reverse("draft-create", args=["launch"]),
@@ -79,16 +81,15 @@ def test_without_javascript_the_new_draft_form_carries_the_first_image(personas,
     assert DraftImage.objects.get(draft=draft).alt_text == "Square"
 
 
-def test_without_javascript_a_refused_image_keeps_the_text_and_says_to_choose_the_file_again(
-    personas, web_client_for
-):
+def test_without_javascript_a_refused_image_keeps_the_text_and_says_to_choose_the_file_again(personas, web_client_for):
     response = web_client_for("contributor").post(
         reverse("draft-create", args=["launch"]),
         {"title": "No script", "body": "Typed and kept.", "file": picture(b"GIF89a broken"), "alt_text": "Kept alt"},
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Typed and kept." in page and "Kept alt" in page
+    assert "Typed and kept." in page
+    assert "Kept alt" in page
     assert "choose the image again" in page
     assert not Draft.objects.exists()
     assert stored_files() == []
