@@ -388,33 +388,66 @@
       form.elements.title.focus();
       return;
     }
+    const chosen = picker.files[0];
+    const altText = document.getElementById("id_image_alt_text").value;
     if (saving) await saving;
     if (root.dataset.autosaveUrl) {
-      message.textContent = "The draft was just saved: choose the image again below.";
+      // An autosave started the draft meanwhile: the image goes to it, as the editor's own upload would.
+      addToStartedDraft(chosen, altText);
       return;
     }
     message.textContent = "Uploading…";
     submitter.disabled = true;
+    imageBusy = true; // no autosave may start a second draft meanwhile
+    clearTimeout(saveTimer);
     const sent = snapshot();
     let answer;
     try {
       answer = await post(root.dataset.startUrl, new FormData(form));
     } catch (error) {
       message.textContent = "Offline — nothing was saved. Try again when the connection is back.";
-      submitter.disabled = false;
       return;
+    } finally {
+      submitter.disabled = false;
+      imageBusy = false;
     }
-    submitter.disabled = false;
     const body = answer.body;
     if (answer.response.ok && body && body.saved) {
       savedSnapshot = sent;
       started(body);
       setStatus("Saved " + body.saved_label, "saved");
       schedulePreview();
+      if (isDirty()) scheduleSave();
     } else {
       message.textContent = "Not saved: " + (body ? body.message : "the server did not answer.");
     }
   });
+
+  async function addToStartedDraft(file, altText) {
+    const upload = document.querySelector("#draft-images form[enctype]");
+    if (!upload) return;
+    const data = new FormData();
+    data.append("file", file);
+    data.append("alt_text", altText);
+    data.append("version", currentVersion());
+    imageBusy = true;
+    try {
+      const response = await fetch(upload.action, {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
+      });
+      // htmx's swap, so the fragment's out-of-band version lands in the text form.
+      window.htmx.swap(document.getElementById("draft-images"), await response.text(), { swapStyle: "outerHTML" });
+    } catch (error) {
+      setStatus("Offline — the image was not saved. Add it again when the connection is back.", "offline");
+    } finally {
+      imageBusy = false;
+    }
+    setVersion(currentVersion());
+    if (isDirty()) scheduleSave(0);
+  }
 
   savedSnapshot = snapshot();
   if (!root.dataset.autosaveUrl && (form.elements.title.value.trim() || form.elements.body.value.trim())) {
