@@ -124,7 +124,7 @@ def test_the_editor_page_shows_a_card_per_active_channel(personas, web_client_fo
     )
     draft = make_draft(personas.board, personas.contributor, title="Saved", body="Hello **there**.")
     page = web_client_for("contributor").get(reverse("draft-edit", args=[draft.pk])).content.decode()
-    assert page.count('class="channel-card"') == 1
+    assert page.count('class="channel-card card"') == 1
     assert "Fediverse" in page
     assert "Asleep" not in page
     assert "Hello there." in page
