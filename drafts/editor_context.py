@@ -1,26 +1,32 @@
 """What the editor page shows beside the form: a card per active channel with its preview (and its own text box
 when the form offers one for that channel), and the other per-platform text boxes."""
 
+import re
+
 from contributors.models import Board
 from drafts.editor_previews import content_previews
-from drafts.forms import DraftForm
 from drafts.models import Draft
 
 FORM_ID = "draft-form"  # the text boxes beside the previews belong to the form by this id
 
 
+# variant_channel_12 -> channel:12, variant_kind_x -> kind:x (the per-channel texts); any other variant_<key> -> key.
+VARIANT_FIELD = re.compile(r"^variant_(?:(channel|kind)_)?([a-z0-9_-]+)$")
+
+
 def submitted_content(data) -> dict:
     """The editor's fields as typed, without judging them: what the previews show and a refusal hands back."""
-    form = DraftForm()
-    names = getattr(form, "variant_fields", None) or {
-        name: name.removeprefix("variant_") for name in form.fields if name.startswith("variant_")
-    }
-    variants = {key: data.get(name, "") for name, key in names.items()}
+    variants = {}
+    for name in data:
+        match = VARIANT_FIELD.match(name)
+        if match and str(data.get(name, "")).strip():
+            key = f"{match.group(1)}:{match.group(2)}" if match.group(1) else match.group(2)
+            variants[key] = data.get(name, "")
     return {
         "title": " ".join(data.get("title", "").split()),
         "body": data.get("body", ""),
         "tags": [t.strip() for t in data.get("tags", "").split(",") if t.strip()],
-        "variants": {key: text for key, text in variants.items() if text.strip()},
+        "variants": variants,
     }
 
 

@@ -128,3 +128,15 @@ def test_the_editor_page_shows_a_card_per_active_channel(personas, web_client_fo
     assert "Fediverse" in page
     assert "Asleep" not in page
     assert "Hello there." in page
+
+
+def test_a_channels_own_text_typed_in_the_editor_is_what_its_preview_shows(personas, web_client_for):
+    channel = mastodon_channel(personas.board)
+    response = web_client_for("contributor").post(
+        reverse("draft-create-preview", args=[personas.board.slug]),
+        {"title": "T", "body": "The long body.", f"variant_channel_{channel.pk}": "Short _toot_ for the fediverse."},
+    )
+    page = response.content.decode()
+    fragment = page[page.index(f'id="channel-preview-{channel.pk}"') :]
+    assert "Short toot for the fediverse." in fragment
+    assert "The long body." not in fragment

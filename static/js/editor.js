@@ -167,8 +167,16 @@
     if (heading) heading.textContent = "Edit draft";
     const images = document.getElementById("draft-images");
     if (images && body.images_html) {
+      // A picture chosen but not yet added stays chosen in the draft's own upload form.
+      const picker = document.getElementById("id_image_file");
+      const chosen = picker && picker.files.length ? picker.files : null;
+      const altText = (document.getElementById("id_image_alt_text") || {}).value || "";
       images.outerHTML = body.images_html;
       if (window.htmx) window.htmx.process(document.getElementById("draft-images"));
+      const newPicker = document.getElementById("id_image_file");
+      if (chosen && newPicker) newPicker.files = chosen;
+      const newAlt = document.getElementById("id_image_alt_text");
+      if (newAlt && altText) newAlt.value = altText;
     }
     setVersion(body.version);
   }
