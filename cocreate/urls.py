@@ -10,6 +10,7 @@ from contributors import api as contributors_api
 from contributors import views as contributors_views
 from contributors.profiles import account_views
 from drafts import api as drafts_api
+from drafts import editor_views
 from drafts import views as drafts_views
 from publishing import api as publishing_api
 
@@ -59,6 +60,10 @@ urlpatterns = [
     path("boards/<slug:slug>/", contributors_views.board_detail, name="board-detail"),
     path("boards/<slug:slug>/members/", contributors_views.board_members, name="board-members"),
     path("boards/<slug:slug>/drafts/new/", drafts_views.draft_create, name="draft-create"),
+    path("boards/<slug:slug>/drafts/new/start/", editor_views.draft_start, name="draft-start"),
+    path("boards/<slug:slug>/drafts/new/preview/", editor_views.draft_create_preview, name="draft-create-preview"),
+    path("drafts/<int:draft_id>/preview/", editor_views.draft_preview, name="draft-preview"),
+    path("drafts/<int:draft_id>/autosave/", editor_views.draft_autosave, name="draft-autosave"),
     path("drafts/<int:draft_id>/", drafts_views.draft_detail, name="draft-detail"),
     path("drafts/<int:draft_id>/edit/", drafts_views.draft_edit, name="draft-edit"),
     path("drafts/<int:draft_id>/transitions/<slug:name>/", drafts_views.draft_transition, name="draft-transition"),

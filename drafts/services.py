@@ -1,7 +1,7 @@
 """Every write to a draft. Pages, API, admin and Celery tasks call these and nothing else."""
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -72,21 +72,49 @@ def require_current_version(draft: Draft, version: int | None) -> None:
         )
 
 
-def record_revision(draft: Draft, author: User | None) -> DraftRevision:
-    """A snapshot of the draft's content now (text and images), numbered after the last one."""
-    number = (draft.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+def record_revision(draft: Draft, author: User | None, *, amend_within: timedelta | None = None) -> DraftRevision:
+    """A snapshot of the draft's content now (text and images), numbered after the last one.
+
+    With `amend_within` (autosave), the latest revision is brought up to date instead of adding one when the
+    same person wrote it, for the same round, less than that long ago, and nobody has commented since: a
+    sitting of typing leaves one revision per stretch of minutes, not one per pause.
+    """
+    latest = draft.revisions.order_by("-number").first()
+    content = {
+        "title": draft.title,
+        "body": draft.body,
+        "tags": draft.tags,
+        "variants": draft.variants,
+        "images": [
+            {"sha256": sha256, "alt_text": alt} for sha256, alt in draft.images.values_list("sha256", "alt_text")
+        ],
+    }
+    # Content is saved only in the draft state, for the submit that comes next.
+    review_round = draft.review_round + 1
+    if amend_within is not None and _may_amend(latest, draft, author, review_round, amend_within):
+        assert latest is not None
+        for name, value in content.items():
+            setattr(latest, name, value)
+        latest.save(update_fields=list(content))
+        return latest
     return DraftRevision.objects.create(
         draft=draft,
-        number=number,
-        title=draft.title,
-        body=draft.body,
-        tags=draft.tags,
-        variants=draft.variants,
-        images=[{"sha256": sha256, "alt_text": alt} for sha256, alt in draft.images.values_list("sha256", "alt_text")],
+        number=(latest.number if latest else 0) + 1,
         author=author,
-        # Content is saved only in the draft state, for the submit that comes next.
-        review_round=draft.review_round + 1,
+        review_round=review_round,
+        **content,
     )
+
+
+def _may_amend(
+    latest: DraftRevision | None, draft: Draft, author: User | None, review_round: int, within: timedelta
+) -> bool:
+    if latest is None or author is None or latest.author_id != author.pk or latest.review_round != review_round:
+        return False
+    if latest.created_at < timezone.now() - within:
+        return False
+    # A revision somebody may have commented on stays as it was.
+    return not draft.comments.filter(created_at__gte=latest.created_at).exists()
 
 
 def _enqueue_notification(event: DraftEvent) -> None:
@@ -126,8 +154,11 @@ def draft_update(
     body: str | None = None,
     tags: list[str] | None = None,
     variants: dict[str, str] | None = None,
+    amend_revision_within: timedelta | None = None,
 ) -> Draft:
-    """Save new content if `version` is still current; otherwise 409 and nothing changes."""
+    """Save new content if `version` is still current; otherwise 409 and nothing changes.
+
+    `amend_revision_within` is for autosave: see record_revision."""
     limits.require_draft_text_within(title=title, body=body, variants=variants)
     draft = draft_get_for_user(actor, draft_id, for_update=True)
     require_current_version(draft, version)
@@ -146,7 +177,7 @@ def draft_update(
     draft.title, draft.body, draft.tags, draft.variants = title, body, tags, variants
     draft.version += 1
     draft.save()
-    record_revision(draft, actor)
+    record_revision(draft, actor, amend_within=amend_revision_within)
     return draft
 
 

@@ -14,8 +14,9 @@ from cocreate.views import ServiceRefused, report_service_errors
 from contributors.briefs.selectors import brief_claim_for_draft
 from contributors.guidelines.selectors import guideline_panel
 from contributors.selectors import board_get_for_user, board_members
+from drafts import autosave, rules, selectors, services, steps
 from drafts import images as draft_images
-from drafts import rules, selectors, services, steps
+from drafts.editor_context import editor_page_context
 from drafts.forms import (
     CommentForm,
     DraftForm,
@@ -106,19 +107,33 @@ def draft_detail(request, draft_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def draft_create(request, slug: str):
+    """The new-draft page. Its form may carry a first image (multipart): draft and image are created together
+    or not at all, and the writer carries on in the editor. editor.js saves in the background instead."""
     board = board_get_for_user(request.user, slug=slug)
     form = DraftForm(request.POST or None)
+    image_form = DraftImageForm(request.POST or None, request.FILES or None, auto_id="id_image_%s")
+    wants_image = request.method == "POST" and bool(request.FILES.get("file"))
     status = 200
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and (not wants_image or image_form.is_valid()):
+        images = [(image_form.cleaned_data["file"], image_form.cleaned_data["alt_text"])] if wants_image else []
         try:
             with report_service_errors(request):
-                draft = services.draft_create(board=board, author=request.user, **form.content())
-            return redirect("draft-detail", draft_id=draft.pk)
+                draft = autosave.draft_start(board=board, author=request.user, images=images, **form.content())
+            return redirect("draft-edit" if images else "draft-detail", draft_id=draft.pk)
         except ServiceRefused as refused:
             status = refused.status
     elif request.method == "POST":
         status = 400
-    context = {"form": form, "board": board, **guideline_panel(request.user, board)}
+    if wants_image and status != 200:
+        messages.info(request, "Nothing was saved, so choose the image again (browsers do not keep a chosen file).")
+    context = {
+        "form": form,
+        "board": board,
+        "image_form": image_form if wants_image else DraftImageForm(auto_id="id_image_%s"),
+        "max_images": draft_images.max_per_draft(),
+        **guideline_panel(request.user, board),
+        **editor_page_context(board=board, form=form, draft=None),
+    }
     return render(request, "drafts/draft_form.html", context, status=status)
 
 
@@ -156,13 +171,14 @@ def _render_edit(request, draft, form, status: int = 200, *, alt_text: str = "")
         "form": form,
         "board": draft.board,
         "draft": draft,
-        **_images_context(draft, alt_text=alt_text),
+        **images_context(draft, alt_text=alt_text),
         **guideline_panel(request.user, draft.board),
+        **editor_page_context(board=draft.board, form=form, draft=draft),
     }
     return render(request, "drafts/draft_form.html", context, status=status)
 
 
-def _images_context(draft, *, alt_text: str = "") -> dict:
+def images_context(draft, *, alt_text: str = "") -> dict:
     return {
         "images": list(draft.images.all()),
         # Its own ids: the text form on the same page has an id_version of its own.
@@ -189,7 +205,7 @@ def _image_action(request, draft, service_call=None, *, alt_text: str = ""):
             return redirect("draft-edit", draft_id=draft.pk)
         form = DraftForm(initial=DraftForm.initial_for(draft))
         return _render_edit(request, draft, form, status, alt_text=alt_text)
-    context = {"draft": draft, "fragment": True, **_images_context(draft, alt_text=alt_text)}
+    context = {"draft": draft, "fragment": True, **images_context(draft, alt_text=alt_text)}
     return render(request, "drafts/_images.html", context, status=status)
 
 

@@ -311,9 +311,9 @@ def test_it_shows_the_guidelines_and_live_check_beside_the_draft_editor(personas
     html = response.content.decode()
     assert "<em>warm</em>" in html
     assert "write “synergy”; write “teamwork”." in html
-    check_url = reverse("guidelines-check", args=[personas.board.slug])
-    assert f'hx-post="{check_url}?draft={draft.pk}"' in html
-    assert 'hx-trigger="load, keyup changed delay:500ms' in html
+    # The editor's live preview runs the check as you type and shows the problems (tests/test_editor_preview.py).
+    assert f'hx-post="{reverse("draft-preview", args=[draft.pk])}"' in html
+    assert 'id="guideline-problems"' in html
 
 
 def test_it_lets_managers_edit_the_guidelines_page(personas, web_client_for):
