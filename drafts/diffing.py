@@ -163,9 +163,7 @@ class RevisionChanges:
 
     @property
     def any(self) -> bool:
-        return bool(
-            self.title or self.tags_added or self.tags_removed or self.body or self.variants or self.images
-        )
+        return bool(self.title or self.tags_added or self.tags_removed or self.body or self.variants or self.images)
 
 
 def revision_changes(old, new) -> RevisionChanges:

@@ -232,12 +232,12 @@ class DraftComment(models.Model):
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["draft", "parent", "created_at"], name="comment_draft_thread")]
 
+    def __str__(self) -> str:
+        return f"{self.author_id} on {self.draft_id}: {self.body[:40]}"
+
     @property
     def is_anchored(self) -> bool:
         return bool(self.quote)
-
-    def __str__(self) -> str:
-        return f"{self.author_id} on {self.draft_id}: {self.body[:40]}"
 
 
 def draft_image_path(image: "DraftImage", filename: str) -> str:

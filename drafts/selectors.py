@@ -1,5 +1,4 @@
 import difflib
-
 from dataclasses import dataclass
 
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -176,7 +175,7 @@ def comment_threads(draft: Draft) -> QuerySet[DraftComment]:
     replies = DraftComment.objects.select_related("author", "resolved_by").order_by("created_at", "id")
     return (
         draft.comments.filter(parent=None)
-        .select_related("author", "resolved_by")
+        .select_related("author", "resolved_by", "revision")
         .prefetch_related(Prefetch("replies", queryset=replies))
         .order_by("created_at", "id")
     )
@@ -201,7 +200,9 @@ def changes_request_for(draft: Draft) -> DraftEvent | None:
     """Why the draft was sent back, while it waits for those changes (None once it is submitted again)."""
     if not draft.changes_requested:
         return None
-    return draft.events.filter(transition="request_changes").select_related("actor").order_by("-created_at", "-id").first()
+    return (
+        draft.events.filter(transition="request_changes").select_related("actor").order_by("-created_at", "-id").first()
+    )
 
 
 def last_reviewed_revision(draft: Draft, user) -> DraftRevision | None:
@@ -244,7 +245,9 @@ def review_queue(user, board) -> QuerySet[Draft]:
     own = Q(author=user) | Q(Exists(Draft.coauthors.through.objects.filter(draft_id=OuterRef("pk"), user_id=user.pk)))
     approved = DraftApproval.objects.filter(draft=OuterRef("pk"), reviewer=user, review_round=OuterRef("review_round"))
     submitted = (
-        DraftEvent.objects.filter(draft=OuterRef("pk"), transition="submit").order_by("-created_at").values("created_at")
+        DraftEvent.objects.filter(draft=OuterRef("pk"), transition="submit")
+        .order_by("-created_at")
+        .values("created_at")
     )
     return (
         drafts_for_user(user)
@@ -261,6 +264,16 @@ def review_queue_place(draft: Draft, user) -> QueuePlace:
     if draft.pk not in ids:
         return QueuePlace(0, len(ids), None, ids[0] if ids else None)
     at = ids.index(draft.pk)
-    return QueuePlace(
-        at + 1, len(ids), ids[at - 1] if at > 0 else None, ids[at + 1] if at + 1 < len(ids) else None
-    )
+    return QueuePlace(at + 1, len(ids), ids[at - 1] if at > 0 else None, ids[at + 1] if at + 1 < len(ids) else None)
+
+
+def revisions_to_compare(draft: Draft, user, *, from_number: int | None, to_number: int | None):
+    """(older, newer, the revision this reviewer last reviewed or None). With neither number given, a reviewer
+    compares the revision they last reviewed (or the previous round's) with the latest; anyone else, the latest
+    with the one before it."""
+    since_review = None
+    if from_number is None and to_number is None and rules.can_review(draft, user):
+        since_review = last_reviewed_revision(draft, user)
+        from_number = since_review.number if since_review is not None else None
+    old, new = revision_pair(draft, from_number=from_number, to_number=to_number)
+    return old, new, since_review

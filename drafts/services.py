@@ -305,7 +305,11 @@ def _anchor_fields(draft: Draft, *, quote: str, prefix: str, suffix: str, positi
     """The passage as found in the draft's text now, with its context taken from that text."""
     if len(quote) > anchoring.QUOTE_MAX_CHARS:
         raise ValidationError(
-            {"quote": [f"Select at most {anchoring.QUOTE_MAX_CHARS:,} characters to comment on (it has {len(quote):,})."]}
+            {
+                "quote": [
+                    f"Select at most {anchoring.QUOTE_MAX_CHARS:,} characters to comment on (it has {len(quote):,})."
+                ]
+            }
         )
     if not quote.strip():
         raise ValidationError({"quote": ["Select some words of the draft to comment on."]})

@@ -15,8 +15,8 @@ from cocreate.views import ServiceRefused, report_service_errors
 from contributors.briefs.selectors import brief_claim_for_draft
 from contributors.guidelines.selectors import guideline_panel
 from contributors.selectors import board_get_for_user, board_members
-from drafts import images as draft_images
 from drafts import diffing, rules, selectors, services, steps
+from drafts import images as draft_images
 from drafts.forms import (
     CommentForm,
     CommentResolveForm,
@@ -349,9 +349,7 @@ def comment_create(request, draft_id: int):
     if form.is_valid():
         try:
             with report_service_errors(request):
-                comment = services.comment_create(
-                    draft_id=draft.pk, author=request.user, **form.service_arguments()
-                )
+                comment = services.comment_create(draft_id=draft.pk, author=request.user, **form.service_arguments())
             form = CommentForm()
         except ServiceRefused as refused:
             status = refused.status
@@ -412,11 +410,9 @@ def draft_diff(request, draft_id: int):
         to_number = int(request.GET["to"]) if request.GET.get("to") else None
     except ValueError:
         return render(request, "error.html", {"message": "Revision numbers must be whole numbers."}, status=400)
-    since_review = None
-    if from_number is None and to_number is None and rules.can_review(draft, request.user):
-        since_review = selectors.last_reviewed_revision(draft, request.user)
-        from_number = since_review.number if since_review is not None else None
-    old, new = selectors.revision_pair(draft, from_number=from_number, to_number=to_number)
+    old, new, since_review = selectors.revisions_to_compare(
+        draft, request.user, from_number=from_number, to_number=to_number
+    )
     context = {
         "draft": draft,
         "board": draft.board,
