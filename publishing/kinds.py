@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from publishing.adapters import REGISTRY
-from publishing.adapters.base import VARIANT_SETTING, ConfigField
+from publishing.adapters.base import ConfigField
 from publishing.egress import is_public, private_addresses_allowed
 
 # Written by the adapters themselves (a Bluesky session, when a refreshed LinkedIn token expires): kept
@@ -20,7 +20,7 @@ MANAGED_CREDENTIALS = {"session", "refresh_token_expires_at"}
 
 
 def settings_fields(kind: str) -> tuple[ConfigField, ...]:
-    return (*REGISTRY[kind].settings_fields, VARIANT_SETTING) if kind in REGISTRY else ()
+    return REGISTRY[kind].settings_fields if kind in REGISTRY else ()
 
 
 def credential_fields(kind: str) -> tuple[ConfigField, ...]:

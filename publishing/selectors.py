@@ -1,10 +1,11 @@
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from contributors.permissions import require_manager
 from contributors.roles import MANAGE, REVIEW
 from contributors.selectors import board_get_for_user, board_ids_with_perm
 from publishing.models import Channel, Publication
+from publishing.rendering.previews import rendering_for
 
 NO_SUCH_CHANNEL = "No such channel."
 
@@ -43,3 +44,32 @@ def publication_get_for_user(user, pk: int) -> Publication:
     if publication is None:
         raise Http404("No such publication.")
     return publication
+
+
+def draft_previews(draft) -> list[dict]:
+    """One entry per active channel of the draft's board: exactly what that platform would be sent now
+    (text, and HTML where it takes HTML), its length by the platform's rule, the limit and the problems
+    that would stop scheduling. The caller has already loaded the draft for the user (draft_get_for_user).
+
+    A fixed number of queries: the channels, and the draft's images once (prefetched for every channel)."""
+    prefetch_related_objects([draft], "images")
+    draft.board  # noqa: B018 - loaded once for every channel's post
+    previews = []
+    for channel in Channel.objects.filter(board_id=draft.board_id, is_active=True).order_by("name", "pk"):
+        rendering = rendering_for(draft, channel)
+        previews.append(
+            {
+                "channel": channel.pk,
+                "name": channel.name,
+                "kind": channel.kind,
+                "kind_label": channel.get_kind_display(),
+                "text": rendering.text,
+                "html": rendering.html,
+                "length": rendering.length,
+                "limit": rendering.limit,
+                "over_limit": rendering.over_limit,
+                "problems": list(rendering.problems),
+                "extra": rendering.extra,
+            }
+        )
+    return previews

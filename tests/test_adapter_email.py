@@ -57,7 +57,9 @@ def test_it_mails_every_recipient_once_with_a_stable_message_id(scheduled, smtp)
     first = smtp.messages[0]
     assert first["Subject"] == scheduled.title
     assert first["From"] == "news@cocreate.example"
-    assert first.get_content().strip() == scheduled.body
+    # The text part is the rendered text (Markdown syntax gone), the HTML part the rendered Markdown.
+    assert first.get_body(("plain",)).get_content().strip() == "Some markdown body."
+    assert "<strong>markdown</strong>" in first.get_body(("html",)).get_content()
     ids = [m["Message-ID"] for m in smtp.messages]
     assert len(set(ids)) == 3
     assert all(i.startswith("<cocreate.") and i.endswith("@cocreate.example>") for i in ids)
@@ -184,7 +186,7 @@ def test_it_sends_images_inline_with_cid_references_and_alt_text(personas, draft
     assert [m["To"] for m in smtp.messages] == READERS
     message = smtp.messages[0]
     assert message.get_content_type() == "multipart/alternative"
-    assert message.get_body(("plain",)).get_content().strip() == draft.body  # the text part is unchanged
+    assert message.get_body(("plain",)).get_content().strip() == "Some markdown body."  # as without images
     html = message.get_body(("html",)).get_content()
     related = [part for part in message.walk() if part.get_content_maintype() == "image"]
     assert [part.get_content() for part in related] == [first.data, second.data]
@@ -199,9 +201,12 @@ def test_it_sends_images_inline_with_cid_references_and_alt_text(personas, draft
     ]
 
 
-def test_a_draft_without_images_stays_plain_text(scheduled, smtp):
+def test_a_draft_without_images_has_a_text_and_an_html_part_and_nothing_inline(scheduled, smtp):
     assert run_due() == ["published"]
-    assert smtp.messages[0].get_content_type() == "text/plain"
+    message = smtp.messages[0]
+    assert message.get_content_type() == "multipart/alternative"
+    assert [part.get_content_type() for part in message.iter_parts()] == ["text/plain", "text/html"]
+    assert [part for part in message.walk() if part.get_content_maintype() == "image"] == []
 
 
 def test_a_temporary_refusal_with_images_is_retried_without_mailing_anyone_twice(personas, draft, smtp):

@@ -43,7 +43,7 @@ def test_it_publishes_a_status_with_the_publications_idempotency_key(scheduled, 
     assert run_due() == ["published"]
     publication = Publication.objects.get(draft=scheduled)
     assert len(instance.posts) == 1
-    assert instance.posts[0]["status"] == scheduled.body
+    assert instance.posts[0]["status"] == "Some markdown body."  # rendered: no Markdown syntax
     assert instance.requests[0]["headers"]["Idempotency-Key"] == str(publication.idempotency_key)
     assert publication.platform_post_id == "100001"
     assert publication.platform_url == f"{instance.url}/@cocreate/100001"

@@ -38,7 +38,7 @@ def scheduled(personas, draft, slack):
 
 def test_it_posts_the_text_once_and_marks_the_draft_published(scheduled, slack):
     assert run_due() == ["published"]
-    assert slack.posts == [{"text": scheduled.body}]
+    assert slack.posts == [{"text": "Some *markdown* body."}]  # Slack's mrkdwn bold
     scheduled.refresh_from_db()
     assert scheduled.state == "published"
     assert list(PublicationAttempt.objects.values_list("outcome", flat=True)) == ["published"]
@@ -126,7 +126,7 @@ def test_a_draft_with_images_is_scheduled_and_sent_as_text_only(personas, draft,
     add_image(draft)
     advance(draft, "scheduled", personas)  # images never block a Slack channel
     assert run_due() == ["published"]
-    assert slack.posts == [{"text": draft.body}]
+    assert slack.posts == [{"text": "Some *markdown* body."}]
 
 
 def test_a_slack_post_cannot_be_checked_and_the_channel_needs_its_hook_url(personas):

@@ -36,7 +36,8 @@ class PostImage:
 
 @dataclass(frozen=True)
 class Post:
-    """What a channel receives: the draft's text for that channel, and what identifies the attempt."""
+    """What a channel receives, rendered for its platform (publishing.rendering): adapters send `text`
+    (and `html` where the platform takes HTML) as they are, and never read Markdown."""
 
     draft_id: int
     title: str
@@ -44,6 +45,7 @@ class Post:
     tags: list[str]
     idempotency_key: str
     board: str
+    # Platform extras of the rendering (Bluesky's facets).
     extra: dict = field(default_factory=dict)
     images: tuple[PostImage, ...] = ()
     # An earlier attempt of this publication was made (the post may be live): see is_resend.
@@ -52,17 +54,25 @@ class Post:
     earlier_messages: tuple[str, ...] = ()
     # When the publication was created (stable across attempts), None outside a publication.
     created_at: datetime | None = None
+    # The sanitised HTML, for platforms that take HTML (WordPress, e-mail, the webhook's payload), else "".
+    html: str = ""
 
     @property
     def fingerprint(self) -> str:
-        """SHA-256 of what readers will see (title, text, tags, each image and its alt text), not of how
-        it is sent: taken when the draft is scheduled, so a change made afterwards is noticed."""
-        content = {
+        """SHA-256 of what readers will see, as rendered for the platform (title, text, HTML, facets, tags,
+        each image and its alt text), not of how it is sent: taken when the draft is scheduled, so a change
+        made afterwards, to the draft or to the rendering, is noticed."""
+        content: dict[str, object] = {
             "title": self.title,
             "text": self.text,
             "tags": list(self.tags),
             "images": [[image.sha256, image.alt_text] for image in self.images],
         }
+        # Only when present, so a post without them keeps the fingerprint it had before they existed.
+        if self.html:
+            content["html"] = self.html
+        if self.extra:
+            content["extra"] = self.extra
         return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
@@ -131,10 +141,6 @@ class ConfigField:
     locates: bool = False
 
 
-# Every kind takes this setting: which of the draft's per-channel variants it publishes.
-VARIANT_SETTING = ConfigField("variant", "Key of the draft's per-channel text to send instead of the body, e.g. x.")
-
-
 class Adapter:
     """The interface every platform implements."""
 
@@ -153,6 +159,25 @@ class Adapter:
     def validate(self, post: Post) -> list[str]:
         """Problems that would make the platform reject the post (empty when fine)."""
         return []
+
+    def text_length(self, post: Post) -> int:
+        """The post's length as the platform counts it (validate() and the previews both use this)."""
+        return len(post.text)
+
+    def text_limit(self) -> int | None:
+        """The most the platform takes by text_length(); None where it sets no practical limit."""
+        return None
+
+    def length_problems(self, post: Post, *, what: str = "posts", note: str = "") -> list[str]:
+        """ "{Platform} {what} are at most N characters; this one has M." when over text_limit()."""
+        limit, length = self.text_limit(), self.text_length(post)
+        if limit is None or length <= limit:
+            return []
+        return [f"{self.platform_name} {what} are at most {limit:,} characters{note}; this one has {length:,}."]
+
+    @property
+    def platform_name(self) -> str:
+        return str(getattr(self, "platform", "") or self.kind.title())
 
     def publish(self, post: Post) -> PublishResult:
         raise NotImplementedError

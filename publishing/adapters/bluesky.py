@@ -23,7 +23,6 @@ from that URI) answers the record while it exists and 400 RecordNotFound once it
 """
 
 import hashlib
-import re
 from datetime import UTC, datetime
 
 from publishing.adapters.base import (
@@ -47,8 +46,6 @@ MAX_IMAGES = 4
 MAX_IMAGE_BYTES = 1_000_000  # app.bsky.embed.images#image: blob maxSize
 COLLECTION = "app.bsky.feed.post"
 TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
-URL_PATTERN = re.compile(r"https?://[^\s<>\"]+")
-TRAILING_PUNCTUATION = ".,;:!?)]}'\""
 
 
 def rkey_for(idempotency_key: str, created: datetime | None = None) -> str:
@@ -67,21 +64,6 @@ def rkey_for(idempotency_key: str, created: datetime | None = None) -> str:
         chars.append(TID_ALPHABET[number & 31])
         number >>= 5
     return "".join(reversed(chars))
-
-
-def link_facets(text: str) -> list[dict]:
-    """Link facets for every http(s) URL, with UTF-8 byte offsets (end exclusive), as the lexicon wants."""
-    facets = []
-    for match in URL_PATTERN.finditer(text):
-        url = match.group(0).rstrip(TRAILING_PUNCTUATION)
-        start = len(text[: match.start()].encode("utf-8"))
-        facets.append(
-            {
-                "index": {"byteStart": start, "byteEnd": start + len(url.encode("utf-8"))},
-                "features": [{"$type": "app.bsky.richtext.facet#link", "uri": url}],
-            }
-        )
-    return facets
 
 
 def _parse_uri(post_id: str) -> tuple[str, str, str]:
@@ -207,6 +189,12 @@ class BlueskyAdapter(Adapter):
 
     # --- Publishing -----------------------------------------------------------------------------------
 
+    def text_length(self, post: Post) -> int:
+        return grapheme_count(post.text)
+
+    def text_limit(self) -> int:
+        return MAX_GRAPHEMES
+
     def validate(self, post: Post) -> list[str]:
         problems = []
         credentials = self.channel.credentials
@@ -214,7 +202,7 @@ class BlueskyAdapter(Adapter):
             problems.append("The Bluesky channel has no identifier and app password.")
         if not post.text.strip():
             problems.append("There is no text to post.")
-        count = grapheme_count(post.text)
+        count = self.text_length(post)
         if count > MAX_GRAPHEMES:
             problems.append(f"Bluesky posts are at most {MAX_GRAPHEMES} characters; this one has {count}.")
         size = len(post.text.encode("utf-8"))
@@ -283,9 +271,9 @@ class BlueskyAdapter(Adapter):
             "text": post.text,
             "createdAt": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         }
-        facets = link_facets(post.text)
-        if facets:
-            record["facets"] = facets
+        # The facets come with the rendering (publishing.rendering.facets): links and hashtags, byte offsets.
+        if post.extra.get("facets"):
+            record["facets"] = post.extra["facets"]
         if self.channel.settings.get("langs"):
             record["langs"] = list(self.channel.settings["langs"])
         if embed:

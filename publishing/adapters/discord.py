@@ -82,13 +82,16 @@ class DiscordAdapter(Adapter):
         extra = "&".join(f"{key}={value}" for key, value in query.items())
         return urlunsplit(parts._replace(query="&".join(filter(None, [parts.query, extra]))))
 
+    def text_limit(self) -> int:
+        return MAX_CONTENT
+
     def validate(self, post: Post) -> list[str]:
         problems = []
         if not self.url.startswith(("https://", "http://")):
             problems.append("The Discord channel has no webhook URL.")
         if not post.text.strip():
             problems.append("There is no text to send.")
-        elif len(post.text) > MAX_CONTENT:
+        elif self.text_length(post) > MAX_CONTENT:
             problems.append(f"The text is {len(post.text)} characters; Discord takes at most {MAX_CONTENT}.")
         problems += image_count_problems(post, maximum=MAX_FILES, platform=self.platform)
         problems += alt_text_problems(post, limit=MAX_DESCRIPTION, platform=self.platform)

@@ -13,13 +13,12 @@ a marker cut off by that limit still counts for the addresses it holds whole. A 
 after the message body was sent is ambiguous (the server may have taken it): plain SMTP does not
 deduplicate, so that recipient is not resent automatically (`deduplicates = False`).
 
-Images: a draft with images is sent as multipart/alternative: the plain-text part exactly as without images,
-and an HTML part (the draft's Markdown rendered and sanitised, then each image as
-`<img src="cid:..." alt="...">`) that is multipart/related with the images as inline parts, each with a
-Content-ID derived from its SHA-256 (the same on every attempt). Nothing is fetched from outside, so mail
-clients show the pictures without "load remote images". A server's message size limit is its own: set
-"max_image_bytes" in the settings to have larger images re-encoded. A draft without images is sent as
-plain text only, as before.
+Every message is multipart/alternative: the plain-text part and the HTML part, both as
+publishing.rendering made them (the text with links written out; the Markdown rendered and sanitised). With
+images, the HTML part ends with each image as `<img src="cid:..." alt="...">` and is multipart/related with
+the images as inline parts, each with a Content-ID derived from its SHA-256 (the same on every attempt).
+Nothing is fetched from outside, so mail clients show the pictures without "load remote images". A server's
+message size limit is its own: set "max_image_bytes" in the settings to have larger images re-encoded.
 
 No read-back (`can_fetch` is False): SMTP hands a message on and forgets it; there is no way to ask a
 recipient's mailbox whether the newsletter is still there.
@@ -38,7 +37,6 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from drafts.rendering import render_markdown
 from publishing.adapters.base import Adapter, AdapterError, ConfigField, Post, PublishResult
 from publishing.adapters.images import ImageUpload, fit_image
 from publishing.egress import AddressRefused
@@ -207,7 +205,7 @@ class EmailAdapter(Adapter):
         title = escape(post.title)
         return (
             f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{title}</title></head>\n'
-            f"<body>\n{render_markdown(post.text, link_outside_images=False)}\n{pictures}</body></html>\n"
+            f"<body>\n{post.html}\n{pictures}</body></html>\n"
         )
 
     def _message(self, post: Post, recipient: str, images: list[tuple[str, ImageUpload]] | None = None) -> EmailMessage:
@@ -220,8 +218,9 @@ class EmailAdapter(Adapter):
         message["Message-ID"] = message_id(post.idempotency_key, recipient, domain)
         message["X-Cocreate-Draft"] = str(post.draft_id)
         message.set_content(post.text)
+        if post.html or images:
+            message.add_alternative(self._html(post, images or []), subtype="html")
         if images:
-            message.add_alternative(self._html(post, images), subtype="html")
             html = message.get_body(("html",))
             assert html is not None  # the alternative added just above
             for cid, upload in images:

@@ -154,6 +154,9 @@ class FacebookAdapter(Adapter):
             raise graph_error(response)
         return _answer(response)
 
+    def text_limit(self) -> int:
+        return MAX_CHARACTERS
+
     def validate(self, post: Post) -> list[str]:
         problems = []
         if not self.page_id:
@@ -162,7 +165,7 @@ class FacebookAdapter(Adapter):
             problems.append("The Facebook channel has no page access token.")
         if not post.text.strip():
             problems.append("There is no text to post.")
-        if len(post.text) > MAX_CHARACTERS:
+        if self.text_length(post) > MAX_CHARACTERS:
             problems.append(f"Facebook posts are at most {MAX_CHARACTERS} characters; this one has {len(post.text)}.")
         return problems
 

@@ -153,6 +153,9 @@ class LinkedInAdapter(Adapter):
             headers["X-Restli-Protocol-Version"] = "2.0.0"
         return headers
 
+    def text_limit(self) -> int:
+        return MAX_CHARACTERS
+
     def validate(self, post: Post) -> list[str]:
         problems = []
         if not self.author.startswith(("urn:li:person:", "urn:li:organization:")):
@@ -161,7 +164,7 @@ class LinkedInAdapter(Adapter):
             problems.append("The LinkedIn channel has no access token.")
         if not post.text.strip():
             problems.append("There is no text to post.")
-        if len(post.text) > MAX_CHARACTERS:
+        if self.text_length(post) > MAX_CHARACTERS:
             problems.append(f"LinkedIn posts are at most {MAX_CHARACTERS} characters; this one has {len(post.text)}.")
         problems += image_count_problems(post, maximum=MAX_IMAGES, platform=PLATFORM)
         problems += alt_text_problems(post, limit=MAX_ALT_TEXT, platform=PLATFORM)

@@ -156,6 +156,12 @@ class MastodonAdapter(Adapter):
             headers["Idempotency-Key"] = idempotency_key
         return headers
 
+    def text_length(self, post: Post) -> int:
+        return status_length(post.text, self.url_length)
+
+    def text_limit(self) -> int:
+        return self.max_characters
+
     def validate(self, post: Post) -> list[str]:
         problems = []
         if not self.instance.startswith(("https://", "http://")):
@@ -166,7 +172,7 @@ class MastodonAdapter(Adapter):
         if not post.text.strip():
             problems.append("There is no text to send.")
         else:
-            length = status_length(post.text, self.url_length)
+            length = self.text_length(post)
             if length > self.max_characters:
                 problems.append(
                     f"The text is {length} characters on Mastodon (links count {self.url_length}); "

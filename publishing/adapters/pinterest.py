@@ -123,6 +123,9 @@ class PinterestAdapter(Adapter):
             raise _error(response)
         return response
 
+    def text_limit(self) -> int:
+        return MAX_DESCRIPTION  # the pin's description; its title is the draft's title
+
     def validate(self, post: Post) -> list[str]:
         problems = []
         if not self.board_id:
@@ -135,7 +138,7 @@ class PinterestAdapter(Adapter):
             problems.append("Pinterest pins need an image: add one to the draft.")
         if len(post.title) > MAX_TITLE:
             problems.append(f"Pinterest pin titles are at most {MAX_TITLE} characters; this one has {len(post.title)}.")
-        if len(post.text) > MAX_DESCRIPTION:
+        if self.text_length(post) > MAX_DESCRIPTION:
             problems.append(
                 f"Pinterest pin descriptions are at most {MAX_DESCRIPTION} characters; this one has {len(post.text)}."
             )

@@ -55,13 +55,16 @@ class SlackAdapter(Adapter):
     def url(self) -> str:
         return str(self.channel.credentials.get("url", ""))
 
+    def text_limit(self) -> int:
+        return MAX_TEXT
+
     def validate(self, post: Post) -> list[str]:
         problems = []
         if not self.url.startswith(("https://", "http://")):
             problems.append("The Slack channel has no webhook URL.")
         if not post.text.strip():
             problems.append("There is no text to send.")
-        elif len(post.text) > MAX_TEXT:
+        elif self.text_length(post) > MAX_TEXT:
             problems.append(f"The text is {len(post.text)} characters; Slack takes at most {MAX_TEXT}.")
         return problems
 

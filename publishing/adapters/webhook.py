@@ -8,12 +8,13 @@ is the same for every attempt of one publication: a receiver that remembers it n
 The body (JSON, keys sorted) of a post:
 
     {"event": "post.published", "draft_id": 12, "board": "Launch", "title": "...", "text": "...",
-     "tags": ["..."],
+     "html": "<p>...</p>", "tags": ["..."],
      "images": [{"filename": "3f2a….png", "content_type": "image/png", "alt_text": "...", "width": 1200,
                  "height": 800, "size": 48213, "sha256": "<hex of the bytes>", "data_base64": "<the bytes>"}]}
 
-`images` is always present (an empty list for a post without pictures), in the draft's order; `data_base64`
-is the image itself (standard base64), and `size` and `sha256` describe the decoded bytes, so a receiver
+`text` is the post's Markdown as written (the channel's variant, or the body) and `html` the same rendered
+and sanitised, as the blog and newsletter channels get it. `images` is always present (an empty list for a
+post without pictures), in the draft's order; `data_base64` is the image itself (standard base64), and `size` and `sha256` describe the decoded bytes, so a receiver
 can check them. The signature covers the whole body, images included. Images are JPEG or PNG, stored
 without metadata; receivers should allow for bodies of several megabytes. A connection test sends
 {"event": "ping"}.
@@ -116,6 +117,7 @@ class WebhookAdapter(Adapter):
             "board": post.board,
             "title": post.title,
             "text": post.text,
+            "html": post.html,
             "tags": post.tags,
             "images": [_image(image) for image in post.images],
         }

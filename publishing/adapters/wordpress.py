@@ -3,7 +3,8 @@
 Channel settings: {"url": "https://blog.example", "plain_permalinks": false (true: use ?rest_route=),
 "categories": [ids], "tags": [ids]}. Credentials: {"username", "application_password"}.
 
-The draft's Markdown is rendered to (sanitised) HTML for `content`; the post goes out with status `publish`.
+`content` is the post's HTML as publishing.rendering made it (the draft's Markdown, sanitised), then the
+uploaded images; the post goes out with status `publish`.
 
 WordPress has no idempotency: a repeated request makes a second post (its slug gets "-2"). Every post gets a
 slug derived from the publication's idempotency key, and before any resend (an earlier attempt exists: a
@@ -29,7 +30,6 @@ wrong site URL) raises like every other call.
 
 from html import escape
 
-from drafts.rendering import render_markdown
 from publishing.adapters.base import (
     Adapter,
     AdapterError,
@@ -177,7 +177,7 @@ class WordPressAdapter(Adapter):
             if existing:
                 return self._result(existing)
         media = self._upload_images(post)  # before the post: a failed upload leaves no post behind
-        content = render_markdown(post.text, link_outside_images=False) + "".join(
+        content = post.html + "".join(
             f'\n<p><img src="{escape(m["source_url"])}" alt="{escape(m["alt_text"])}" /></p>' for m in media
         )
         body: dict[str, object] = {"title": post.title, "content": content, "status": "publish", "slug": slug}

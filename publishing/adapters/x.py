@@ -96,6 +96,12 @@ class XAdapter(Adapter):
     def api(self) -> str:
         return self.channel.settings.get("api", "https://api.x.com").rstrip("/")
 
+    def text_length(self, post: Post) -> int:
+        return weighted_length(post.text)
+
+    def text_limit(self) -> int:
+        return MAX_WEIGHT
+
     def validate(self, post: Post) -> list[str]:
         problems = []
         credentials = self.channel.credentials
@@ -103,7 +109,7 @@ class XAdapter(Adapter):
             problems.append("The X channel has no access token.")
         if not post.text.strip():
             problems.append("There is no text to post.")
-        weight = weighted_length(post.text)
+        weight = self.text_length(post)
         if weight > MAX_WEIGHT:
             problems.append(f"X posts are at most {MAX_WEIGHT} characters (links count 23); this one has {weight}.")
         problems += image_count_problems(post, maximum=MAX_IMAGES, platform=PLATFORM)

@@ -22,6 +22,7 @@ from publishing.adapters import AdapterError, NoAdapter, Post, adapter_for
 from publishing.adapters.base import PostImage
 from publishing.links import http_url
 from publishing.models import Channel, Publication, PublicationAttempt, PublicationState
+from publishing.rendering import format_for, markdown_for
 
 logger = logging.getLogger(__name__)
 
@@ -93,13 +94,14 @@ def publications_retry_failed(*, draft: Draft, actor=None) -> int:
 def content_change(publication: Publication, post: Post) -> str:
     """What to say when the content for this channel is no longer what was scheduled ("" when it is).
 
-    The workflow freezes a draft once submitted, but a channel can be switched to another variant, and rows
-    can be edited outside the app: what goes out must be what was approved, or nothing."""
+    The fingerprint is of the rendered post, so it changes with the text or with how it is rendered. The
+    workflow freezes a draft once submitted, but rows can be edited outside the app: what goes out must be
+    what was approved, or nothing."""
     if not publication.content_sha256 or post.fingerprint == publication.content_sha256:
         return ""
     return (
         f"The content for {publication.channel.name} is no longer what was approved and scheduled (the draft, "
-        "its images or the channel's variant changed): check it, then retry to send it as it is now."
+        "its images or its text for this channel changed): check it, then retry to send it as it is now."
     )
 
 
@@ -202,12 +204,15 @@ def post_for(publication: Publication) -> Post:
 
 
 def post_for_channel(draft: Draft, channel: Channel, *, idempotency_key: str) -> Post:
-    """The draft as this channel gets it: its variant for the channel if it has one, else the body."""
-    variant = draft.variants.get(channel.settings.get("variant", ""), "")
+    """The draft as this channel gets it, rendered for its platform (publishing.rendering): the variant for
+    this channel, else for its kind, else the body. Previews, validation and publishing all start here."""
+    rendered = format_for(channel.kind, markdown_for(draft, channel))
     return Post(
         draft_id=draft.pk,
         title=draft.title,
-        text=variant or draft.body,
+        text=rendered.text,
+        html=rendered.html,
+        extra=dict(rendered.extra),
         tags=list(draft.tags),
         idempotency_key=idempotency_key,
         board=draft.board.name,
