@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.template.loader import select_template
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -26,6 +27,7 @@ from drafts.forms import (
     DraftImageUpdateForm,
     transition_form_class,
 )
+from publishing.selectors import draft_previews
 
 
 def _detail_context(request, draft) -> dict:
@@ -52,6 +54,9 @@ def _detail_context(request, draft) -> dict:
         "changes_request": _last_changes_request(draft, events),
         "queue_place": selectors.review_queue_place(draft, user) if is_reviewer else None,
         "since_review": _since_review(draft, user) if is_reviewer and draft.state == "review" else None,
+        # Each channel's post exactly as it would be sent now (publishing's renderers).
+        "previews": draft_previews(draft),
+        "previews_template": select_template(["publishing/_previews.html", "drafts/_channel_previews.html"]),
         # Where the draft goes (or went) out, from the publishing app's reverse relation.
         "publications": draft.publications.select_related("channel").order_by("channel__name"),
     }
