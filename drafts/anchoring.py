@@ -57,7 +57,7 @@ def locate(text: str, *, quote: str, prefix: str = "", suffix: str = "", positio
     if starts:
         start = max(starts, key=lambda s: _context_score(text, s, quote, prefix, suffix, position))
         return Anchor("exact", start, start + len(quote))
-    return _fuzzy(text, quote, position)
+    return _fuzzy(text, quote, suffix, position)
 
 
 def _occurrences(text: str, quote: str) -> list[int]:
@@ -98,20 +98,36 @@ def _matcher() -> diff_match_patch:
     return dmp
 
 
-def _fuzzy(text: str, quote: str, position: int | None) -> Anchor:
+def _fuzzy(text: str, quote: str, suffix: str, position: int | None) -> Anchor:
     dmp = _matcher()
     guess = min(position if position is not None else 0, len(text))
     start = dmp.match_main(text, quote, guess)
     if start == -1:
         return Anchor("gone")
-    # match_main finds where the passage starts; matching the reversed quote in the reversed text finds where
-    # it ends (an edit near its end would otherwise pull the end off).
+    ends = [_end_by_suffix(text, start, quote, suffix), _end_by_reversed_quote(dmp, text, start, quote)]
+    for end in ends:
+        if end is not None and end > start and _edited_share(dmp, quote, text[start:end]) <= FUZZY_MAX_EDIT_SHARE:
+            return Anchor("edited", start, end)
+    return Anchor("gone")
+
+
+def _edited_share(dmp: diff_match_patch, quote: str, found: str) -> float:
+    """How much of the passage differs: edits over the longer of the two (a word added inside counts fairly)."""
+    return dmp.diff_levenshtein(dmp.diff_main(quote, found)) / max(len(quote), len(found))
+
+
+def _end_by_suffix(text: str, start: int, quote: str, suffix: str) -> int | None:
+    """Where the text that followed the passage begins now: the passage's end when words were added inside it."""
+    probe = suffix[:16]
+    if len(probe.strip()) < 4:
+        return None
+    at = text.find(probe, start + 1, start + 2 * len(quote) + len(probe) + CONTEXT_CHARS)
+    return at if at > start else None
+
+
+def _end_by_reversed_quote(dmp: diff_match_patch, text: str, start: int, quote: str) -> int | None:
+    """Matching the reversed quote in the reversed text finds where the passage ends (an edit near its end
+    would otherwise pull the end off)."""
     expected_end = min(len(text), start + len(quote))
     reversed_start = dmp.match_main(text[::-1], quote[::-1], len(text) - expected_end)
-    if reversed_start == -1:
-        return Anchor("gone")
-    end = len(text) - reversed_start
-    edits = dmp.diff_levenshtein(dmp.diff_main(quote, text[start:end]))
-    if end <= start or edits > FUZZY_MAX_EDIT_SHARE * len(quote):
-        return Anchor("gone")
-    return Anchor("edited", start, end)
+    return None if reversed_start == -1 else len(text) - reversed_start

@@ -118,3 +118,11 @@ def test_it_refuses_an_empty_or_huge_quote(personas, post, quote):
 def test_the_server_text_is_what_a_reader_selects_in():
     # Rendered text content, entities decoded, markup gone, as the browser's Range.toString() gives it.
     assert anchoring.body_text("A *b* &amp; `c`\n\n- one\n- two") == "A b & c\n\none\ntwo\n"
+
+
+def test_it_keeps_a_passage_with_a_word_added_inside_it_whole(personas, post):
+    comment_create(draft_id=post.pk, author=personas.reviewer, body="Which?", quote="Sign up for the beta")
+    edit(post, personas.contributor, BODY.replace("for the beta", "for the closed beta"))
+    anchor, text = located(post)
+    assert anchor.status == "edited"
+    assert text[anchor.start : anchor.end] == "Sign up for the closed beta"

@@ -11,6 +11,7 @@ import pytest
 
 from drafts.models import Draft, DraftComment
 from drafts.services import draft_transition, draft_update
+from tests.browser.harness import ConsoleErrors, assert_no_horizontal_overflow, assert_no_serious_axe_violations
 from tests.factories import advance, make_draft
 from tests.test_browser import browser, log_in  # noqa: F401 - the shared Chromium fixture
 
@@ -116,14 +117,20 @@ def test_a_reviewer_comments_on_a_passage_sends_back_and_approves_by_keyboard(
     for width, height in ((1366, 900), (390, 844)):
         context = browser.new_context(viewport={"width": width, "height": height})
         page = context.new_page()
+        console = ConsoleErrors(page)
         log_in(page, live_server, personas.reviewer.username)
         page.goto(f"{live_server.url}/drafts/{draft.pk}/")
         assert page.locator("#since-review ins.diff-ins").first.inner_text().strip() == "night"
-        assert no_sideways_scroll(page), f"sideways scroll at {width}px"
+        # The comment followed its passage through the edit, and is highlighted there.
+        assert page.locator("mark.anchor").inner_text() == "slept on the night train"
+        assert_no_horizontal_overflow(page, context=f"review page at {width}px")
+        assert_no_serious_axe_violations(page, context=f"review page at {width}px")
         keep_screenshot(page, f"review-{width}.png", tmp_path)
         page.keyboard.press("?")
         assert page.locator("#shortcuts").is_visible()
+        assert_no_serious_axe_violations(page, context=f"shortcuts dialog at {width}px")
         page.keyboard.press("Escape")
+        console.assert_none()
         if width == 390:
             page.keyboard.press("a")
             page.wait_for_selector(".state-approved")
