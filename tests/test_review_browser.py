@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from drafts.anchoring import body_text
 from drafts.models import Draft, DraftComment
 from drafts.services import draft_transition, draft_update
 from tests.browser.harness import ConsoleErrors, assert_no_horizontal_overflow, assert_no_serious_axe_violations
@@ -100,6 +101,14 @@ def test_a_reviewer_comments_on_a_passage_sends_back_and_approves_by_keyboard(
     # At phone width the comment sits under its paragraph, inside the text.
     page.wait_for_selector("#draft-text .thread")
     assert no_sideways_scroll(page)
+    # A passage after that inline comment is measured in the draft's own text, not the comment's.
+    select_text(page, "Watch it on launch day")
+    page.keyboard.press("c")
+    page.keyboard.type("Which date?")
+    page.click("#passage-form button[type=submit]")
+    page.wait_for_selector("mark.anchor >> nth=1")
+    answer = DraftComment.objects.get(draft=draft, author=personas.contributor)
+    assert answer.position == body_text(BODY).index("Watch it on launch day")
     draft.refresh_from_db()
     draft_update(
         draft_id=draft.pk,
@@ -122,7 +131,7 @@ def test_a_reviewer_comments_on_a_passage_sends_back_and_approves_by_keyboard(
         page.goto(f"{live_server.url}/drafts/{draft.pk}/")
         assert page.locator("#since-review ins.diff-ins").first.inner_text().strip() == "night"
         # The comment followed its passage through the edit, and is highlighted there.
-        assert page.locator("mark.anchor").inner_text() == "slept on the night train"
+        assert page.locator("mark.anchor").first.inner_text() == "slept on the night train"
         assert_no_horizontal_overflow(page, context=f"review page at {width}px")
         assert_no_serious_axe_violations(page, context=f"review page at {width}px")
         keep_screenshot(page, f"review-{width}.png", tmp_path)

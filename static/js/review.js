@@ -13,18 +13,34 @@
 
   // --- Text offsets in the draft's text (the same string the server anchors in) ---------------------------
 
+  // The draft's own text nodes: on phones comment threads sit inside the text, and are not part of it.
   function textNodes(root) {
-    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (node) {
+        return node.parentElement.closest(".thread") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+      },
+    });
     var nodes = [];
     while (walker.nextNode()) nodes.push(walker.currentNode);
     return nodes;
   }
 
+  function rootText(root) {
+    return textNodes(root).map(function (node) { return node.data; }).join("");
+  }
+
+  // The offset in rootText(root) of a range boundary (node, offset).
   function offsetOf(root, node, offset) {
-    var range = document.createRange();
-    range.selectNodeContents(root);
-    range.setEnd(node, offset);
-    return range.toString().length;
+    var point = document.createRange();
+    point.setStart(node, offset);
+    var at = 0;
+    var nodes = textNodes(root);
+    for (var i = 0; i < nodes.length; i++) {
+      if (nodes[i] === node) return at + offset;
+      if (point.comparePoint(nodes[i], 0) >= 0) return at;
+      at += nodes[i].data.length;
+    }
+    return at;
   }
 
   // Wrap characters [start, end) of root's text in <mark> elements (one per text node the range crosses).
@@ -141,7 +157,12 @@
     if (!selection || selection.isCollapsed || !selection.rangeCount) return null;
     var range = selection.getRangeAt(0);
     if (!root.contains(range.startContainer) || !root.contains(range.endContainer)) return null;
-    var text = root.textContent;
+    var inThread = function (node) {
+      var element = node.nodeType === 1 ? node : node.parentElement;
+      return !!(element && element.closest(".thread"));
+    };
+    if (inThread(range.startContainer) || inThread(range.endContainer)) return null;
+    var text = rootText(root);
     var start = offsetOf(root, range.startContainer, range.startOffset);
     var end = offsetOf(root, range.endContainer, range.endOffset);
     while (start < end && /\s/.test(text.charAt(start))) start++;
