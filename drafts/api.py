@@ -238,23 +238,39 @@ class DraftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(
         request=None,
         responses={200: DraftCommentSerializer},
-        parameters=[
-            OpenApiParameter("comment_id", int, OpenApiParameter.PATH),
-            OpenApiParameter("resolution", str, OpenApiParameter.PATH, enum=["resolve", "reopen"]),
-        ],
+        parameters=[OpenApiParameter("comment_id", int, OpenApiParameter.PATH)],
     )
     @action(
         detail=True,
         methods=["post"],
-        url_path=r"comments/(?P<comment_id>[0-9]+)/(?P<resolution>resolve|reopen)",
-        url_name="comment-resolution",
+        url_path=r"comments/(?P<comment_id>[0-9]+)/resolve",
+        url_name="comment-resolve",
         filter_backends=[],
     )
-    def comment_resolution(self, request, pk=None, comment_id=None, resolution=None):
-        """Resolve a thread, or reopen it: its author, the draft's authors and the board's reviewers."""
+    def comment_resolve(self, request, pk=None, comment_id=None):
+        """Resolve a thread: its author, the draft's authors and the board's reviewers and managers."""
+        return self._resolution(comment_id, resolved=True)
+
+    @extend_schema(
+        request=None,
+        responses={200: DraftCommentSerializer},
+        parameters=[OpenApiParameter("comment_id", int, OpenApiParameter.PATH)],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"comments/(?P<comment_id>[0-9]+)/reopen",
+        url_name="comment-reopen",
+        filter_backends=[],
+    )
+    def comment_reopen(self, request, pk=None, comment_id=None):
+        """Open a resolved thread again (the same people as resolve)."""
+        return self._resolution(comment_id, resolved=False)
+
+    def _resolution(self, comment_id, *, resolved: bool) -> Response:
         draft = self.get_object()
         comment = services.comment_resolve(
-            draft_id=draft.pk, comment_id=int(comment_id), actor=request.user, resolved=resolution == "resolve"
+            draft_id=draft.pk, comment_id=int(comment_id), actor=self.request.user, resolved=resolved
         )
         return self._thread(draft, comment.pk)
 

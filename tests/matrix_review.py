@@ -24,8 +24,8 @@ def matrix_entries(m) -> list:
     def page_thread(ctx) -> dict:
         return {"draft_id": ctx.draft.pk, "comment_id": thread(ctx).pk}
 
-    def api_thread(ctx, resolution: str) -> dict:
-        return {"pk": ctx.draft.pk, "comment_id": thread(ctx).pk, "resolution": resolution}
+    def api_thread(ctx) -> dict:
+        return {"pk": ctx.draft.pk, "comment_id": thread(ctx).pk}
 
     def to_thread(ctx) -> str:
         return re.escape(reverse("draft-detail", args=[ctx.draft.pk])) + r"#comment-\d+"
@@ -49,11 +49,9 @@ def matrix_entries(m) -> list:
         # ---- API -------------------------------------------------------------------------------------------
         api("api-draft-comment-replies",    "POST", Expect(401, 404, 201, 201, 201, 201),
             kwargs=lambda ctx: {"pk": ctx.draft.pk, "comment_id": thread(ctx).pk}, data=lambda ctx: {"body": "Yes."}),
-        api("api-draft-comment-resolution", "POST", Expect(401, 404, 200, 200, 200, 200),
-            kwargs=lambda ctx: api_thread(ctx, "resolve"), variant="resolve"),
-        api("api-draft-comment-resolution", "POST", Expect(401, 404, 200, 200, 200, 200),
-            kwargs=lambda ctx: api_thread(ctx, "reopen"), variant="reopen"),
-        api("api-draft-comment-resolution", "POST", Expect(401, 404, 404, 200, 200, 200),
-            kwargs=lambda ctx: api_thread(ctx, "resolve"), variant="others-draft", author="reviewer"),
+        api("api-draft-comment-resolve",    "POST", Expect(401, 404, 200, 200, 200, 200), kwargs=api_thread),
+        api("api-draft-comment-resolve",    "POST", Expect(401, 404, 404, 200, 200, 200), kwargs=api_thread,
+            variant="others-draft", author="reviewer"),
+        api("api-draft-comment-reopen",     "POST", Expect(401, 404, 200, 200, 200, 200), kwargs=api_thread),
     ]
     # fmt: on

@@ -169,6 +169,7 @@ def test_the_schema_documents_the_comment_endpoints(personas, api_client_for):
     schema = api_client_for("reviewer").get("/api/schema/?format=json").json()
     paths = schema["paths"]
     assert "post" in paths["/api/drafts/{id}/comments/{comment_id}/replies/"]
-    assert "post" in paths["/api/drafts/{id}/comments/{comment_id}/{resolution}/"]
+    assert "post" in paths["/api/drafts/{id}/comments/{comment_id}/resolve/"]
+    assert "post" in paths["/api/drafts/{id}/comments/{comment_id}/reopen/"]
     comment = schema["components"]["schemas"]["DraftComment"]["properties"]
     assert {"quote", "prefix", "suffix", "anchor", "resolved", "resolved_by", "replies"} <= set(comment)

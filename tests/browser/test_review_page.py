@@ -14,7 +14,7 @@ from drafts.models import Draft, DraftComment
 from drafts.services import draft_transition, draft_update
 from tests.browser.harness import ConsoleErrors, assert_no_horizontal_overflow, assert_no_serious_axe_violations
 from tests.factories import advance, make_draft
-from tests.test_browser import browser, log_in  # noqa: F401 - the shared Chromium fixture
+from tests.test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,7 +60,7 @@ def keep_screenshot(page, name: str, tmp_path) -> None:
 
 
 def test_a_reviewer_comments_on_a_passage_sends_back_and_approves_by_keyboard(
-    browser,  # noqa: F811
+    chromium,
     live_server,
     personas,
     tmp_path,
@@ -69,7 +69,7 @@ def test_a_reviewer_comments_on_a_passage_sends_back_and_approves_by_keyboard(
     advance(draft, "review", personas)
 
     # The reviewer selects a passage: a Comment button appears; the comment is anchored to that passage.
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    context = chromium.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
     log_in(page, live_server, personas.reviewer.username)
     page.goto(f"{live_server.url}/drafts/{draft.pk}/")
@@ -93,7 +93,7 @@ def test_a_reviewer_comments_on_a_passage_sends_back_and_approves_by_keyboard(
     assert Draft.objects.get(pk=draft.pk).changes_requested
 
     # alice, the author, sees why at the top of her draft.
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     log_in(page, live_server, personas.contributor.username)
     page.goto(f"{live_server.url}/drafts/{draft.pk}/")
@@ -124,7 +124,7 @@ def test_a_reviewer_comments_on_a_passage_sends_back_and_approves_by_keyboard(
 
     # The reviewer sees the words that changed since their review, and approves with `a`.
     for width, height in ((1366, 900), (390, 844)):
-        context = browser.new_context(viewport={"width": width, "height": height})
+        context = chromium.new_context(viewport={"width": width, "height": height})
         page = context.new_page()
         console = ConsoleErrors(page)
         log_in(page, live_server, personas.reviewer.username)
@@ -147,10 +147,10 @@ def test_a_reviewer_comments_on_a_passage_sends_back_and_approves_by_keyboard(
     assert Draft.objects.get(pk=draft.pk).state == "approved"
 
 
-def test_shortcuts_do_nothing_while_typing(browser, live_server, personas):  # noqa: F811
+def test_shortcuts_do_nothing_while_typing(chromium, live_server, personas):
     draft = make_draft(personas.board, personas.contributor, title="Typing", body=BODY)
     advance(draft, "review", personas)
-    context = browser.new_context()
+    context = chromium.new_context()
     page = context.new_page()
     log_in(page, live_server, personas.reviewer.username)
     page.goto(f"{live_server.url}/drafts/{draft.pk}/")
@@ -162,12 +162,12 @@ def test_shortcuts_do_nothing_while_typing(browser, live_server, personas):  # n
     context.close()
 
 
-def test_j_and_k_walk_the_review_queue(browser, live_server, personas):  # noqa: F811
+def test_j_and_k_walk_the_review_queue(chromium, live_server, personas):
     first = make_draft(personas.board, personas.contributor, title="First in queue", body=BODY)
     second = make_draft(personas.board, personas.contributor, title="Second in queue", body=BODY)
     for draft in (first, second):
         draft_transition(draft_id=draft.pk, name="submit", actor=personas.contributor)
-    context = browser.new_context()
+    context = chromium.new_context()
     page = context.new_page()
     log_in(page, live_server, personas.reviewer.username)
     page.goto(f"{live_server.url}/drafts/{first.pk}/")
