@@ -69,6 +69,11 @@ urlpatterns = [
     path("drafts/<int:draft_id>/transitions/<slug:name>/", drafts_views.draft_transition, name="draft-transition"),
     path("drafts/<int:draft_id>/coauthors/", drafts_views.draft_coauthors, name="draft-coauthors"),
     path("drafts/<int:draft_id>/comments/", drafts_views.comment_create, name="draft-comment"),
+    path(
+        "drafts/<int:draft_id>/comments/<int:comment_id>/resolve/",
+        drafts_views.comment_resolve,
+        name="draft-comment-resolve",
+    ),
     path("drafts/<int:draft_id>/revisions/", drafts_views.draft_revisions, name="draft-revisions"),
     path("drafts/<int:draft_id>/diff/", drafts_views.draft_diff, name="draft-diff"),
     path("drafts/<int:draft_id>/images/", drafts_views.draft_image_add, name="draft-image-add"),

@@ -11,11 +11,12 @@ from rest_framework.response import Response
 
 from cocreate.api import Pagination
 from cocreate.parsers import JSONParser
+from drafts import diffing, selectors, services, steps
 from drafts import images as draft_images
-from drafts import selectors, services, steps
 from drafts.filters import DraftFilter
 from drafts.serializers import (
     CoauthorsSerializer,
+    CommentReplySerializer,
     DraftCommentSerializer,
     DraftDetailSerializer,
     DraftEventSerializer,
@@ -26,6 +27,7 @@ from drafts.serializers import (
     DraftRevisionSerializer,
     DraftSerializer,
     DraftUpdateSerializer,
+    RevisionChangesSerializer,
     RevisionDiffSerializer,
     TransitionResultSerializer,
     TransitionSerializer,
@@ -159,7 +161,12 @@ class DraftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("from", int, description="Older revision number (default: previous)"),
+            OpenApiParameter(
+                "from",
+                int,
+                description="Older revision number (default: for a reviewer, the one they last reviewed, else the "
+                "previous one)",
+            ),
             OpenApiParameter("to", int, description="Newer revision number (default: latest)"),
         ],
         responses={200: RevisionDiffSerializer},
@@ -167,28 +174,110 @@ class DraftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @action(detail=True, methods=["get"])
     def diff(self, request, pk=None):
         draft = self.get_object()
-        old, new = selectors.revision_pair(
+        old, new, _ = selectors.revisions_to_compare(
             draft,
+            request.user,
             from_number=_parse_revision_number(request.query_params.get("from"), "from"),
             to_number=_parse_revision_number(request.query_params.get("to"), "to"),
         )
         return Response(
-            {"from_revision": old.number, "to_revision": new.number, "diff": selectors.revision_diff(old, new)}
+            {
+                "from_revision": old.number,
+                "to_revision": new.number,
+                "changes": RevisionChangesSerializer(diffing.revision_changes(old, new)).data,
+                "diff": selectors.revision_diff(old, new),
+            }
         )
 
     @extend_schema(methods=["get"], responses={200: DraftCommentSerializer(many=True)})
     @extend_schema(methods=["post"], request=DraftCommentSerializer, responses={201: DraftCommentSerializer})
     @action(detail=True, methods=["get", "post"])
     def comments(self, request, pk=None):
+        """Comment threads: on the whole draft, or on a passage (`quote`, `prefix`, `suffix`), with replies."""
         draft = self.get_object()
         if request.method == "POST":
             serializer = DraftCommentSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
             comment = services.comment_create(
-                draft_id=draft.pk, author=request.user, body=serializer.validated_data["body"]
+                draft_id=draft.pk,
+                author=request.user,
+                body=data["body"],
+                quote=data["quote"],
+                prefix=data["prefix"],
+                suffix=data["suffix"],
+                position=data["position"],
             )
-            return Response(DraftCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
-        return self._paginated(draft.comments.select_related("author"), DraftCommentSerializer)
+            return self._thread(draft, comment.pk, status.HTTP_201_CREATED)
+        page = self.paginate_queryset(selectors.comment_threads(draft))
+        threads = selectors.comment_threads_located(draft, page)
+        return self.get_paginated_response(DraftCommentSerializer(threads, many=True).data)
+
+    @extend_schema(
+        request=CommentReplySerializer,
+        responses={201: DraftCommentSerializer},
+        parameters=[OpenApiParameter("comment_id", int, OpenApiParameter.PATH)],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"comments/(?P<comment_id>[0-9]+)/replies",
+        url_name="comment-replies",
+        filter_backends=[],
+    )
+    def comment_replies(self, request, pk=None, comment_id=None):
+        """Reply in a thread (a reply to a reply joins the same thread); answers the whole thread."""
+        draft = self.get_object()
+        serializer = CommentReplySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reply = services.comment_create(
+            draft_id=draft.pk, author=request.user, body=serializer.validated_data["body"], parent_id=int(comment_id)
+        )
+        return self._thread(draft, reply.parent_id, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        responses={200: DraftCommentSerializer},
+        parameters=[OpenApiParameter("comment_id", int, OpenApiParameter.PATH)],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"comments/(?P<comment_id>[0-9]+)/resolve",
+        url_name="comment-resolve",
+        filter_backends=[],
+    )
+    def comment_resolve(self, request, pk=None, comment_id=None):
+        """Resolve a thread: its author, the draft's authors and the board's reviewers and managers."""
+        return self._resolution(comment_id, resolved=True)
+
+    @extend_schema(
+        request=None,
+        responses={200: DraftCommentSerializer},
+        parameters=[OpenApiParameter("comment_id", int, OpenApiParameter.PATH)],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"comments/(?P<comment_id>[0-9]+)/reopen",
+        url_name="comment-reopen",
+        filter_backends=[],
+    )
+    def comment_reopen(self, request, pk=None, comment_id=None):
+        """Open a resolved thread again (the same people as resolve)."""
+        return self._resolution(comment_id, resolved=False)
+
+    def _resolution(self, comment_id, *, resolved: bool) -> Response:
+        draft = self.get_object()
+        comment = services.comment_resolve(
+            draft_id=draft.pk, comment_id=int(comment_id), actor=self.request.user, resolved=resolved
+        )
+        return self._thread(draft, comment.pk)
+
+    def _thread(self, draft, comment_id: int, status_code=status.HTTP_200_OK) -> Response:
+        thread = selectors.comment_threads(draft).get(pk=comment_id)
+        located = selectors.comment_threads_located(draft, [thread])
+        return Response(DraftCommentSerializer(located[0]).data, status=status_code)
 
     @extend_schema(methods=["get"], responses={200: DraftImageSerializer(many=True)})
     @extend_schema(methods=["post"], request=DraftImageUploadSerializer, responses={201: DraftImageResultSerializer})

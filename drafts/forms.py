@@ -1,6 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from cocreate.ids import MAX_ID
+from drafts.anchoring import CONTEXT_CHARS, QUOTE_MAX_CHARS
 from drafts.steps import COMMENT_MAX_LENGTH, Argument, Step
 
 # The channels a draft can carry its own text for; the publishing app maps channel kinds onto these.
@@ -43,7 +45,28 @@ class DraftForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000)
+    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000)
+    # A reply names its thread; a comment on a passage carries the passage (set by static/js/review.js).
+    parent = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_ID)
+    quote = forms.CharField(widget=forms.HiddenInput, required=False, strip=False, max_length=QUOTE_MAX_CHARS)
+    prefix = forms.CharField(widget=forms.HiddenInput, required=False, strip=False, max_length=200)
+    suffix = forms.CharField(widget=forms.HiddenInput, required=False, strip=False, max_length=200)
+    position = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=10_000_000)
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "body": data["body"],
+            "parent_id": data["parent"],
+            "quote": data["quote"] or "",
+            "prefix": (data["prefix"] or "")[-CONTEXT_CHARS:],
+            "suffix": (data["suffix"] or "")[:CONTEXT_CHARS],
+            "position": data["position"],
+        }
+
+
+class CommentResolveForm(forms.Form):
+    resolved = forms.TypedChoiceField(choices=[("1", "resolve"), ("0", "reopen")], coerce=lambda value: value == "1")
 
 
 CHANNELS_SHOWN = "channels_shown"  # sent by the form that showed the tick boxes

@@ -35,6 +35,9 @@ class Draft(FSMModelMixin, models.Model):
     state = FSMField(default=DraftState.DRAFT, choices=DraftState.choices, protected=True, db_index=True)
     version = models.PositiveIntegerField(default=1, help_text="Bumped on every change; for optimistic locking.")
     review_round = models.PositiveIntegerField(default=0, help_text="Incremented on each submit.")
+    changes_requested = models.BooleanField(
+        default=False, help_text="A reviewer sent it back for changes; cleared when it is submitted again."
+    )
     publish_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -57,10 +60,16 @@ class Draft(FSMModelMixin, models.Model):
     @transition(field=state, source=DraftState.DRAFT, target=DraftState.REVIEW, permission=rules.can_submit)
     def submit(self) -> None:
         self.review_round += 1
+        self.changes_requested = False
 
     @transition(field=state, source=DraftState.REVIEW, target=DraftState.DRAFT, permission=rules.can_request_changes)
     def request_changes(self) -> None:
-        pass
+        self.changes_requested = True
+
+    @property
+    def state_label(self) -> str:
+        """The state as lists show it: a draft sent back for changes says so, not just "Draft"."""
+        return "Changes requested" if self.changes_requested else self.get_state_display()
 
     @transition(
         field=state,
@@ -187,16 +196,48 @@ class DraftRevision(models.Model):
 
 
 class DraftComment(models.Model):
+    """A comment on the whole draft, or on a passage of its body (an anchored comment), or a reply to one.
+
+    A passage is held as the W3C Web Annotation TextQuoteSelector holds it: the exact text quoted plus a
+    little text before and after it, in the body's rendered text as the revision then read. That survives
+    edits elsewhere in the text (drafts.anchoring finds the quote again, the context telling repeats apart).
+    Replies are one level deep: a reply to a reply belongs to the same thread.
+    """
+
     draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    body = models.TextField()
+    body = models.TextField(help_text="Markdown.")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies", help_text="The thread."
+    )
+    quote = models.TextField(blank=True, help_text="The passage commented on (empty: the whole draft).")
+    prefix = models.CharField(max_length=64, blank=True, help_text="Text just before the passage.")
+    suffix = models.CharField(max_length=64, blank=True, help_text="Text just after the passage.")
+    position = models.PositiveIntegerField(null=True, blank=True, help_text="Where the passage started then.")
+    revision = models.ForeignKey(
+        DraftRevision,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The revision the comment was written on.",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["draft", "parent", "created_at"], name="comment_draft_thread")]
 
     def __str__(self) -> str:
         return f"{self.author_id} on {self.draft_id}: {self.body[:40]}"
+
+    @property
+    def is_anchored(self) -> bool:
+        return bool(self.quote)
 
 
 def draft_image_path(image: "DraftImage", filename: str) -> str:

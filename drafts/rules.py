@@ -92,3 +92,12 @@ def can_edit(draft, user) -> bool:
 
 def can_see_all_drafts(draft, user) -> bool:
     return can_review(draft, user)
+
+
+def can_resolve_comment(comment, user) -> bool:
+    """Whoever wrote the comment, the draft's authors (they act on it) and the board's reviewers (they run the
+    review). Anyone else who may see the draft may still reply."""
+    if user is None or not user.is_authenticated:
+        return False
+    draft = comment.draft
+    return comment.author_id == user.pk or is_author(draft, user) or can_review(draft, user)

@@ -1,6 +1,7 @@
 import difflib
+from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django_fsm import can_proceed, has_transition_perm
 
@@ -9,7 +10,8 @@ from contributors.models import Board
 from contributors.permissions import is_site_admin
 from contributors.roles import REVIEW, VIEW
 from contributors.selectors import board_ids_with_perm
-from drafts.models import Draft, DraftImage, DraftRevision
+from drafts import anchoring, rules
+from drafts.models import Draft, DraftApproval, DraftComment, DraftEvent, DraftImage, DraftRevision, DraftState
 
 
 def drafts_for_user(user, *, gated: bool = True) -> QuerySet[Draft]:
@@ -154,3 +156,124 @@ def revision_diff(old: DraftRevision, new: DraftRevision) -> list[str]:
             lineterm="",
         )
     )
+
+
+# --- The review page ----------------------------------------------------------------------------------------
+
+
+def comment_get(draft: Draft, comment_id: int) -> DraftComment:
+    """One comment of a draft the caller already loaded through draft_get_for_user; 404 otherwise."""
+    comment = DraftComment.objects.filter(draft=draft, pk=comment_id).select_related("author").first()
+    if comment is None:
+        raise Http404("No such comment.")
+    comment.draft = draft
+    return comment
+
+
+def comment_threads(draft: Draft) -> QuerySet[DraftComment]:
+    """The draft's threads (comments that are not replies) with their replies, in three queries however many."""
+    replies = DraftComment.objects.select_related("author", "resolved_by").order_by("created_at", "id")
+    return (
+        draft.comments.filter(parent=None)
+        .select_related("author", "resolved_by", "revision")
+        .prefetch_related(Prefetch("replies", queryset=replies))
+        .order_by("created_at", "id")
+    )
+
+
+def comment_threads_located(draft: Draft, threads=None) -> list[DraftComment]:
+    """The threads, each with `.anchor`: where its passage is in the draft's text now (None: whole draft)."""
+    text = anchoring.body_text(draft.body)
+    located = list(comment_threads(draft) if threads is None else threads)
+    for thread in located:
+        thread.anchor = (
+            anchoring.locate(
+                text, quote=thread.quote, prefix=thread.prefix, suffix=thread.suffix, position=thread.position
+            )
+            if thread.quote
+            else None
+        )
+    return located
+
+
+def changes_request_for(draft: Draft) -> DraftEvent | None:
+    """Why the draft was sent back, while it waits for those changes (None once it is submitted again)."""
+    if not draft.changes_requested:
+        return None
+    return (
+        draft.events.filter(transition="request_changes").select_related("actor").order_by("-created_at", "-id").first()
+    )
+
+
+def last_reviewed_revision(draft: Draft, user) -> DraftRevision | None:
+    """The revision this reviewer last reviewed: the one current when they last approved, asked for changes on
+    or commented on the draft. Without such a moment: the revision submitted in the previous review round (what
+    the previous reviewers saw). None when there is nothing earlier to compare with."""
+    moments = [
+        DraftApproval.objects.filter(draft=draft, reviewer=user).aggregate(at=Max("created_at"))["at"],
+        DraftEvent.objects.filter(draft=draft, actor=user, transition__in=["approve", "request_changes"]).aggregate(
+            at=Max("created_at")
+        )["at"],
+        DraftComment.objects.filter(draft=draft, author=user).aggregate(at=Max("created_at"))["at"],
+    ]
+    moments = [moment for moment in moments if moment is not None]
+    revisions = draft.revisions.order_by("-number")
+    if moments:
+        revision = revisions.filter(created_at__lte=max(moments)).first()
+        if revision is not None:
+            return revision
+    if draft.review_round > 1:
+        return revisions.filter(review_round__lt=draft.review_round).first()
+    return None
+
+
+@dataclass(frozen=True)
+class QueuePlace:
+    """Where a draft sits in the user's review queue on its board (1-based position; 0: not in the queue)."""
+
+    position: int
+    total: int
+    previous_id: int | None
+    next_id: int | None
+
+
+def review_queue(user, board) -> QuerySet[Draft]:
+    """Drafts in review on `board` that `user` may review, oldest submission first (a stable order): not their
+    own, and not ones they already approved in this round."""
+    if user is None or not user.is_authenticated or not rules.can_review(Draft(board=board), user):
+        return Draft.objects.none()
+    own = Q(author=user) | Q(Exists(Draft.coauthors.through.objects.filter(draft_id=OuterRef("pk"), user_id=user.pk)))
+    approved = DraftApproval.objects.filter(draft=OuterRef("pk"), reviewer=user, review_round=OuterRef("review_round"))
+    submitted = (
+        DraftEvent.objects.filter(draft=OuterRef("pk"), transition="submit")
+        .order_by("-created_at")
+        .values("created_at")
+    )
+    return (
+        drafts_for_user(user)
+        .filter(board=board, state=DraftState.REVIEW)
+        .exclude(own)
+        .exclude(Exists(approved))
+        .annotate(submitted_at=Subquery(submitted[:1]))
+        .order_by("submitted_at", "id")
+    )
+
+
+def review_queue_place(draft: Draft, user) -> QueuePlace:
+    ids = list(review_queue(user, draft.board).values_list("pk", flat=True))
+    if draft.pk not in ids:
+        return QueuePlace(0, len(ids), None, ids[0] if ids else None)
+    at = ids.index(draft.pk)
+    return QueuePlace(at + 1, len(ids), ids[at - 1] if at > 0 else None, ids[at + 1] if at + 1 < len(ids) else None)
+
+
+def revisions_to_compare(draft: Draft, user, *, from_number: int | None, to_number: int | None):
+    """(older, newer, the revision this reviewer last reviewed or None). With neither number given, a reviewer
+    compares the revision they last reviewed (or the previous round's) with the latest; anyone else, the latest
+    with the one before it."""
+    since_review = None
+    if from_number is None and to_number is None and rules.can_review(draft, user):
+        since_review = last_reviewed_revision(draft, user)
+        from_number = since_review.number if since_review is not None else None
+    old, new = revision_pair(draft, from_number=from_number, to_number=to_number)
+    return old, new, since_review

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from cocreate.api import IdField
 from contributors.selectors import boards_for_user
+from drafts.anchoring import QUOTE_MAX_CHARS
 from drafts.models import Draft, DraftComment, DraftEvent, DraftImage, DraftRevision
 from drafts.steps import COMMENT_MAX_LENGTH, STEPS, Step
 
@@ -63,6 +64,12 @@ class DraftSerializer(serializers.ModelSerializer):
     tags = serializers.ListField(child=serializers.CharField(max_length=40), required=False, max_length=20)
     variants = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
     images = DraftImageSerializer(many=True, read_only=True)
+    changes_requested = serializers.BooleanField(
+        read_only=True, help_text="A reviewer sent the draft back for changes; false again once it is resubmitted."
+    )
+    state_label = serializers.CharField(
+        read_only=True, help_text='The state as people read it: "Changes requested" for a draft sent back.'
+    )
 
     class Meta:
         model = Draft
@@ -72,6 +79,8 @@ class DraftSerializer(serializers.ModelSerializer):
             "title",
             "body",
             "state",
+            "state_label",
+            "changes_requested",
             "version",
             "tags",
             "variants",
@@ -252,16 +261,113 @@ class DraftRevisionSerializer(serializers.ModelSerializer):
         fields = ["number", "title", "body", "tags", "variants", "images", "author", "created_at"]
 
 
+class VariantChangeSerializer(serializers.Serializer):
+    channel = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["added", "removed", "changed"])
+    html = serializers.CharField(source="markup", help_text="The text with <ins> and <del> around changed words.")
+
+
+class ImageChangeSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["added", "removed", "alt_changed", "moved"])
+    position = serializers.IntegerField(help_text="1-based, in the newer revision (the older one if removed).")
+    alt_text = serializers.CharField()
+    old_alt_text = serializers.CharField()
+    description = serializers.CharField(source="sentence", help_text='e.g. "Image added: alt text “A red bike”."')
+
+
+class RevisionChangesSerializer(serializers.Serializer):
+    title_html = serializers.CharField(source="title", allow_null=True, help_text="Null when the title is the same.")
+    tags_added = serializers.ListField(child=serializers.CharField())
+    tags_removed = serializers.ListField(child=serializers.CharField())
+    body_html = serializers.CharField(
+        source="body", allow_null=True, help_text="The rendered body with <ins>/<del> around changed words."
+    )
+    variants = VariantChangeSerializer(many=True)
+    images = ImageChangeSerializer(many=True)
+
+
 class RevisionDiffSerializer(serializers.Serializer):
     from_revision = serializers.IntegerField()
     to_revision = serializers.IntegerField()
-    diff = serializers.ListField(child=serializers.CharField())
+    changes = RevisionChangesSerializer(help_text="What changed, word by word.")
+    diff = serializers.ListField(child=serializers.CharField(), help_text="The same as a unified diff of lines.")
 
 
-class DraftCommentSerializer(serializers.ModelSerializer):
+class CommentReplySerializer(serializers.ModelSerializer):
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = DraftComment
         fields = ["id", "author", "body", "created_at"]
         read_only_fields = ["id", "author", "created_at"]
+
+
+class CommentAnchorSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=["exact", "edited", "gone"],
+        help_text="exact: the passage is in the text now; edited: found, slightly changed; gone: changed or removed.",
+    )
+    start = serializers.IntegerField(allow_null=True, help_text="Where the passage starts in the body's text now.")
+    end = serializers.IntegerField(allow_null=True)
+
+
+class DraftCommentSerializer(serializers.ModelSerializer):
+    """A thread: a comment on the whole draft or on a passage (`quote`), with its replies."""
+
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    body = serializers.CharField(max_length=COMMENT_MAX_LENGTH, help_text="Markdown.")
+    quote = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        trim_whitespace=False,
+        max_length=QUOTE_MAX_CHARS,
+        help_text="The passage commented on, exactly as in the body's rendered text; empty for the whole draft.",
+    )
+    prefix = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        trim_whitespace=False,
+        max_length=200,
+        help_text="Text just before the passage (tells repeated passages apart).",
+    )
+    suffix = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        trim_whitespace=False,
+        max_length=200,
+        help_text="Text just after the passage.",
+    )
+    position = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=0, help_text="Where the passage starts."
+    )
+    revision = serializers.IntegerField(source="revision.number", read_only=True, allow_null=True, default=None)
+    anchor = CommentAnchorSerializer(read_only=True, allow_null=True, help_text="Null for a whole-draft comment.")
+    resolved = serializers.SerializerMethodField()
+    resolved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    replies = CommentReplySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = DraftComment
+        fields = [
+            "id",
+            "author",
+            "body",
+            "quote",
+            "prefix",
+            "suffix",
+            "position",
+            "revision",
+            "anchor",
+            "resolved",
+            "resolved_at",
+            "resolved_by",
+            "replies",
+            "created_at",
+        ]
+        read_only_fields = ["id", "author", "revision", "resolved_at", "resolved_by", "created_at"]
+
+    def get_resolved(self, comment) -> bool:
+        return comment.resolved_at is not None

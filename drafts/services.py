@@ -16,10 +16,10 @@ from contributors.agreements.gate import require_access
 from contributors.models import Board, User
 from contributors.permissions import has_board_perm
 from contributors.roles import CONTRIBUTE
-from drafts import rules, steps
+from drafts import anchoring, rules, steps
 from drafts.gates import run_argument_checks, run_submit_checks, run_transition_effects
 from drafts.models import Draft, DraftApproval, DraftComment, DraftEvent, DraftRevision, DraftState
-from drafts.selectors import draft_get_for_user
+from drafts.selectors import comment_get, draft_get_for_user
 
 MAX_TAGS = 20
 TAG_PATTERN = re.compile(r"^[\w][\w .&+-]{0,39}$")
@@ -311,13 +311,80 @@ def draft_coauthors_set(*, draft_id: int, actor: User, coauthor_ids: list[int]) 
 
 
 @transaction.atomic
-def comment_create(*, draft_id: int, author: User, body: str) -> DraftComment:
+def comment_create(
+    *,
+    draft_id: int,
+    author: User,
+    body: str,
+    parent_id: int | None = None,
+    quote: str = "",
+    prefix: str = "",
+    suffix: str = "",
+    position: int | None = None,
+) -> DraftComment:
+    """A comment by anyone who may see the draft: on the whole draft, on a passage of its text (`quote`, with
+    the text just before and after it to tell repeats apart), or a reply in a thread (`parent_id`)."""
     limits.require_comment_within(body)
     draft = draft_get_for_user(author, draft_id)
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": ["A comment cannot be empty."]})
-    return DraftComment.objects.create(draft=draft, author=author, body=body)
+    parent = None
+    if parent_id is not None:
+        if quote:
+            raise ValidationError({"quote": ["A reply belongs to its thread's passage: leave the quote out."]})
+        parent = comment_get(draft, parent_id)
+        parent = parent.parent or parent  # one level of threads: a reply to a reply joins the same thread
+    anchor_fields = _anchor_fields(draft, quote=quote, prefix=prefix, suffix=suffix, position=position) if quote else {}
+    return DraftComment.objects.create(draft=draft, author=author, body=body, parent=parent, **anchor_fields)
+
+
+def _anchor_fields(draft: Draft, *, quote: str, prefix: str, suffix: str, position: int | None) -> dict:
+    """The passage as found in the draft's text now, with its context taken from that text."""
+    if len(quote) > anchoring.QUOTE_MAX_CHARS:
+        raise ValidationError(
+            {
+                "quote": [
+                    f"Select at most {anchoring.QUOTE_MAX_CHARS:,} characters to comment on (it has {len(quote):,})."
+                ]
+            }
+        )
+    if not quote.strip():
+        raise ValidationError({"quote": ["Select some words of the draft to comment on."]})
+    text = anchoring.body_text(draft.body)
+    anchor = anchoring.locate(text, quote=quote, prefix=prefix or "", suffix=suffix or "", position=position)
+    if anchor.status != "exact" or anchor.start is None or anchor.end is None:
+        raise ValidationError(
+            {"quote": ["That passage is not in the draft's text now. Reload the draft and select it again."]}
+        )
+    before, after = anchoring.context_around(text, anchor.start, anchor.end)
+    return {
+        "quote": quote,
+        "prefix": before,
+        "suffix": after,
+        "position": anchor.start,
+        "revision": draft.revisions.order_by("-number").first(),
+    }
+
+
+@transaction.atomic
+def comment_resolve(*, draft_id: int, comment_id: int, actor: User, resolved: bool = True) -> DraftComment:
+    """Mark a thread resolved (or open it again). Allowed to the comment's author, the draft's authors and
+    the board's reviewers and managers (rules.can_resolve_comment); replies are resolved with their thread."""
+    draft = draft_get_for_user(actor, draft_id)
+    comment = comment_get(draft, comment_id)
+    if comment.parent_id is not None:
+        raise ValidationError({"comment": ["Resolve the thread this reply belongs to, not the reply."]})
+    if not rules.can_resolve_comment(comment, actor):
+        raise PermissionDenied(
+            "Only the comment's author, the draft's authors and the board's reviewers resolve comments."
+        )
+    comment = DraftComment.objects.select_for_update().select_related("author", "resolved_by").get(pk=comment.pk)
+    if resolved == (comment.resolved_at is not None):
+        return comment
+    comment.resolved_at, comment.resolved_by = (timezone.now(), actor) if resolved else (None, None)
+    comment.save(update_fields=["resolved_at", "resolved_by"])
+    return comment
 
 
 def draft_event_notify(*, event_id: int) -> bool:

@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.template.loader import select_template
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -14,11 +16,12 @@ from cocreate.views import ServiceRefused, report_service_errors
 from contributors.briefs.selectors import brief_claim_for_draft
 from contributors.guidelines.selectors import guideline_panel
 from contributors.selectors import board_get_for_user, board_members
-from drafts import autosave, rules, selectors, services, steps
+from drafts import autosave, diffing, rules, selectors, services, steps
 from drafts import images as draft_images
 from drafts.editor_context import editor_page_context
 from drafts.forms import (
     CommentForm,
+    CommentResolveForm,
     DraftForm,
     DraftImageForm,
     DraftImageRemoveForm,
@@ -26,28 +29,67 @@ from drafts.forms import (
     transition_form_class,
 )
 from drafts.gates import argument_choices
+from publishing.selectors import draft_previews
 
 
 def _detail_context(request, draft, bound_form=None) -> dict:
-    transitions = selectors.draft_available_transitions(draft, request.user)
+    user = request.user
+    transitions = selectors.draft_available_transitions(draft, user)
     publications = list(draft.publications.select_related("channel").order_by("due_at", "channel__name"))
+    events = list(draft.events.select_related("actor"))
+    threads = _threads_for(draft, user)
+    is_reviewer = rules.can_review(draft, user)
     return {
         "draft": draft,
         "board": draft.board,
-        "events": draft.events.select_related("actor"),
-        "comments": draft.comments.select_related("author"),
+        "events": events,
+        "threads": threads,
+        "passage_threads": [thread for thread in threads if thread.quote],
+        "draft_threads": [thread for thread in threads if not thread.quote],
         "transitions": transitions,
         "actions": [_action(draft, steps.STEPS[name], bound_form) for name in transitions],
-        "can_edit": rules.can_edit(draft, request.user),
-        "coauthor_choices": _coauthor_choices(draft, request.user),
+        "can_edit": rules.can_edit(draft, user),
+        "coauthor_choices": _coauthor_choices(draft, user),
         "comment_form": CommentForm(),
         "images": draft.images.all(),
         "revision_count": draft.revisions.count(),
         "brief_claim": brief_claim_for_draft(draft),
+        "changes_request": _last_changes_request(draft, events),
+        "queue_place": selectors.review_queue_place(draft, user) if is_reviewer else None,
+        "since_review": _since_review(draft, user) if is_reviewer and draft.state == "review" else None,
+        # Each channel's post exactly as it would be sent now (publishing's renderers).
+        "previews": draft_previews(draft),
+        "previews_template": select_template(["publishing/_previews.html", "drafts/_channel_previews.html"]),
         # Where the draft goes (or went) out, from the publishing app's reverse relation.
         "publications": publications,
         "times_differ": len({publication.due_at for publication in publications}) > 1,
     }
+
+
+def _threads_for(draft, user) -> list:
+    """The draft's comment threads, located in its text, each knowing whether this user may resolve it."""
+    threads = selectors.comment_threads_located(draft)
+    # Worked out once for the draft (is_author reads the co-authors), then per thread only its author.
+    resolves_any = rules.is_author(draft, user) or rules.can_review(draft, user)
+    for thread in threads:
+        thread.can_resolve = resolves_any or thread.author_id == user.pk
+    return threads
+
+
+def _last_changes_request(draft, events):
+    """The reviewer's reason, shown at the top while the draft waits for those changes."""
+    if not draft.changes_requested:
+        return None
+    return next((event for event in reversed(events) if event.transition == "request_changes"), None)
+
+
+def _since_review(draft, user):
+    """What changed since this reviewer last reviewed the draft (None: nothing to compare with)."""
+    old = selectors.last_reviewed_revision(draft, user)
+    new = draft.revisions.order_by("-number").first()
+    if old is None or new is None or old.number == new.number:
+        return None
+    return diffing.revision_changes(old, new)
 
 
 def _action(draft, step, bound_form=None) -> dict:
@@ -349,23 +391,50 @@ def comment_create(request, draft_id: int):
     draft = selectors.draft_get_for_user(request.user, draft_id)
     form = CommentForm(request.POST)
     status = 201
+    comment = None
     if form.is_valid():
         try:
             with report_service_errors(request):
-                services.comment_create(draft_id=draft.pk, author=request.user, body=form.cleaned_data["body"])
+                comment = services.comment_create(draft_id=draft.pk, author=request.user, **form.service_arguments())
             form = CommentForm()
         except ServiceRefused as refused:
             status = refused.status
     else:
         status = 400
+        for field in ("quote", "parent", "position"):
+            for error in form.errors.get(field, []):
+                messages.error(request, f"{field}: {error}")
     if not request.htmx:
-        return (
-            redirect("draft-detail", draft_id=draft.pk)
-            if status == 201
-            else _render_detail(request, draft.pk, status, comment_form=form)
-        )
-    context = {"draft": draft, "comments": draft.comments.select_related("author"), "comment_form": form}
+        if comment is not None:
+            return redirect(reverse("draft-detail", args=[draft.pk]) + f"#comment-{comment.pk}")
+        return _render_detail(request, draft.pk, status, comment_form=form)
+    threads = _threads_for(draft, request.user)
+    context = {
+        "draft": draft,
+        "board": draft.board,
+        "draft_threads": [thread for thread in threads if not thread.quote],
+        "comment_form": form,
+    }
     return render(request, "drafts/_comments.html", context, status=200 if status == 201 else status)
+
+
+@login_required
+@require_POST
+def comment_resolve(request, draft_id: int, comment_id: int):
+    draft = selectors.draft_get_for_user(request.user, draft_id)
+    comment = selectors.comment_get(draft, comment_id)
+    form = CommentResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say whether to resolve the comment or open it again.")
+        return _render_detail(request, draft.pk, status=400)
+    try:
+        with report_service_errors(request):
+            services.comment_resolve(
+                draft_id=draft.pk, comment_id=comment.pk, actor=request.user, resolved=form.cleaned_data["resolved"]
+            )
+    except ServiceRefused as refused:
+        return _render_detail(request, draft.pk, status=refused.status)
+    return redirect(reverse("draft-detail", args=[draft.pk]) + f"#comment-{comment.pk}")
 
 
 @login_required
@@ -379,12 +448,25 @@ def draft_revisions(request, draft_id: int):
 
 @login_required
 def draft_diff(request, draft_id: int):
+    """Two revisions compared word by word. By default: since the revision this user last reviewed (or the
+    previous round's), to the latest; `from` and `to` pick any two."""
     draft = selectors.draft_get_for_user(request.user, draft_id)
     try:
         from_number = int(request.GET["from"]) if request.GET.get("from") else None
         to_number = int(request.GET["to"]) if request.GET.get("to") else None
     except ValueError:
         return render(request, "error.html", {"message": "Revision numbers must be whole numbers."}, status=400)
-    old, new = selectors.revision_pair(draft, from_number=from_number, to_number=to_number)
-    context = {"draft": draft, "board": draft.board, "old": old, "new": new, "diff": selectors.revision_diff(old, new)}
+    old, new, since_review = selectors.revisions_to_compare(
+        draft, request.user, from_number=from_number, to_number=to_number
+    )
+    context = {
+        "draft": draft,
+        "board": draft.board,
+        "old": old,
+        "new": new,
+        "since_review": since_review,
+        "changes": diffing.revision_changes(old, new),
+        "current_images": {image.sha256: image for image in draft.images.all()},
+        "revision_numbers": list(draft.revisions.order_by("-number").values_list("number", flat=True)),
+    }
     return render(request, "drafts/draft_diff.html", context)

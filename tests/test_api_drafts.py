@@ -484,7 +484,11 @@ def test_it_lists_revisions_and_returns_one(personas, api, draft):
 def test_it_diffs_two_revisions(personas, api, draft):
     client = api("contributor")
     only_one = client.get(f"/api/drafts/{draft.pk}/diff/")
-    assert only_one.json() == {"from_revision": 1, "to_revision": 1, "diff": []}
+    assert {k: v for k, v in only_one.json().items() if k != "changes"} == {
+        "from_revision": 1,
+        "to_revision": 1,
+        "diff": [],
+    }
 
     draft_update(draft_id=draft.pk, actor=personas.contributor, version=1, title="Second title")
     draft_update(draft_id=draft.pk, actor=personas.contributor, version=2, body="A new body", tags=["spring"])

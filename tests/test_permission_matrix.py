@@ -288,7 +288,7 @@ MATRIX: list[Entry] = [
          redirect=to("draft-detail", draft_id)),
     page("draft-comment",    "GET",  Expect(302, 405, 405, 405, 405, 405), kwargs=draft_id),
     page("draft-comment",    "POST", Expect(302, 404, 302, 302, 302, 302), kwargs=draft_id, data=comment,
-         redirect=to("draft-detail", draft_id)),
+         redirect=lambda ctx: to("draft-detail", draft_id)(ctx) + r"#comment-\d+"),
     page("draft-revisions",  "GET",  Expect(302, 404, 200, 200, 200, 200), kwargs=draft_id),
     page("draft-diff",       "GET",  Expect(302, 404, 200, 200, 200, 200), kwargs=draft_id),
     # Each transition on a draft in the state where it is legal, so a refusal is about the person (403), not

@@ -16,3 +16,9 @@ def markdown(text: str) -> str:
 def humanize_transition(name: str) -> str:
     """How the history names an event (its step's past tense, from drafts.steps)."""
     return past_tense(name)
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key], or None (a template cannot subscript)."""
+    return mapping.get(key) if mapping else None
