@@ -216,8 +216,8 @@ def test_the_draft_page_shows_each_channels_time_in_the_boards_zone(personas, ap
         words = f"{local.day} {local:%b %Y, %H:%M} {local:%Z}"
         assert f'Due <time datetime="{when.isoformat()}" title="Europe/Copenhagen">{words}</time>' in publishing
     assert "Partners" not in publishing
-    header = page[: page.index('<section class="actions">')]
-    assert re.search(r'publishes from <time datetime="[^"]+" title="Europe/Copenhagen">', header)
+    header = page[: page.index('<div class="review-layout">')]
+    assert re.search(r'Publishes from <time datetime="[^"]+" title="Europe/Copenhagen">', header)
 
 
 def test_the_log_shows_each_channels_time_in_the_boards_zone(personas, approved, channels, web_client_for):
