@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cocreate.views import ServiceRefused, report_service_errors
+from contributors.agreements.gate import require_access
 from contributors.briefs.selectors import brief_claim_for_draft
 from contributors.guidelines.selectors import guideline_panel
 from contributors.selectors import board_get_for_user, board_members
@@ -85,6 +86,8 @@ def draft_detail(request, draft_id: int):
 @require_http_methods(["GET", "POST"])
 def draft_create(request, slug: str):
     board = board_get_for_user(request.user, slug=slug)
+    if request.method == "GET":
+        require_access(request.user, board)  # to the agreement first; a POST keeps its text (draft_create refuses)
     form = DraftForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():

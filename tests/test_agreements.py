@@ -64,7 +64,7 @@ def test_it_shows_a_gated_contributor_only_the_agreement_page(personas, draft, n
     client = web_client_for("contributor")
     response = client.get("/boards/launch/")
     assert response.status_code == 302
-    assert response["Location"] == "/boards/launch/agreements/"
+    assert response["Location"] == f"/agreements/{nda.pk}/?next=%2Fboards%2Flaunch%2F"
     page = client.get("/boards/launch/agreements/").content.decode()
     assert "Launch NDA" in page
     assert "to accept" in page
@@ -72,8 +72,8 @@ def test_it_shows_a_gated_contributor_only_the_agreement_page(personas, draft, n
     assert refused_draft.status_code == 403
     assert "Launch NDA" in refused_draft.content.decode()
     refused = client.get(f"/drafts/{draft.pk}/")
-    assert refused.status_code == 403
-    assert "Launch NDA" in refused.content.decode()
+    assert refused.status_code == 302
+    assert refused["Location"] == f"/agreements/{nda.pk}/?next=%2Fdrafts%2F{draft.pk}%2F"
 
     api = api_client_for("contributor")
     assert api.get("/api/drafts/").json()["count"] == 0
@@ -207,7 +207,8 @@ def test_it_ends_access_when_the_contract_runs_out(personas, draft, nda, web_cli
     services.agreement_update(agreement=nda, title=nda.title, ends_on=days(0), actor=personas.admin)
     assert is_gated(personas.contributor, personas.board)
     client = web_client_for("contributor")
-    assert client.get("/boards/launch/")["Location"] == "/boards/launch/agreements/"
+    assert client.get("/boards/launch/")["Location"] == f"/agreements/{nda.pk}/?next=%2Fboards%2Flaunch%2F"
+    assert "ended on" in client.get(f"/agreements/{nda.pk}/").content.decode()
     assert "ended on" in client.get("/boards/launch/agreements/").content.decode()
     api = api_client_for("contributor")
     assert api.get("/api/agreements/").json()["results"][0]["expired"] is True

@@ -171,9 +171,9 @@ def submit_check(*, draft, actor) -> dict:
     obligations = selectors.obligations_for_user(actor, board_id=draft.board_id)
     outstanding = [o for o in obligations if o.outstanding]
     if outstanding:
-        from contributors.agreements.gate import refusal_message
+        from contributors.agreements.gate import require_access
 
-        raise PermissionDenied(refusal_message(actor, draft.board, action="submit drafts on"))
+        require_access(actor, draft.board, action="submit drafts on")
     in_force = [o for o in obligations if o.version is not None]
     if not in_force:
         return {}

@@ -13,6 +13,7 @@ from cocreate.views import ServiceRefused, report_service_errors
 from contributors.agreements import selectors, services
 from contributors.agreements.documents import document_filename, signed_copy_text
 from contributors.agreements.forms import AcceptForm
+from contributors.agreements.next_url import next_from
 from contributors.permissions import is_site_admin
 from contributors.selectors import board_get_for_user
 
@@ -31,6 +32,7 @@ def board_agreements(request, slug: str):
         "board": board,
         "obligations": obligations,
         "outstanding": [o for o in obligations if o.outstanding],
+        "next": next_from(request),
     }
     return render(request, "agreements/board_agreements.html", context)
 
@@ -46,6 +48,7 @@ def _render_detail(request, agreement, *, form=None, status=200):
         "acceptances": acceptances,
         "form": form or AcceptForm(initial={"version": version.number if version else None}),
         "is_admin": is_site_admin(request.user),
+        "next": next_from(request),
     }
     return render(request, "agreements/agreement_detail.html", context, status=status)
 
@@ -76,6 +79,11 @@ def agreement_accept(request, pk: int):
             )
     except ServiceRefused as refused:
         return _render_detail(request, agreement, form=form, status=refused.status)
+    next_url = next_from(request)
+    if next_url:
+        # Back where the gate stopped them; if another agreement still stands in the way, the gate says so.
+        messages.success(request, f"You accepted “{agreement.title}”. Your copy is on the agreement's page.")
+        return redirect(next_url)
     messages.success(request, f"You accepted “{agreement.title}”. A copy is below.")
     return redirect("agreement-detail", pk=agreement.pk)
 

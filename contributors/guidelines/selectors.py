@@ -1,7 +1,5 @@
 """Reads of guidelines. Access: anyone with a role on the board, unless the agreement gate holds them back."""
 
-from django.core.exceptions import PermissionDenied
-
 from cocreate import limits
 from contributors.agreements import gate
 from contributors.guidelines.checks import TextParts, check_text
@@ -22,8 +20,8 @@ def guideline_for_board(board: Board) -> Guideline:
 def guideline_readable_board(user, *, slug: str | None = None, pk: int | None = None) -> Board:
     """The board whose guidelines `user` may read: 404 without a role, 403 while an agreement is unsigned."""
     board = board_get_for_user(user, slug=slug, pk=pk)
-    if not is_site_admin(user) and gate.is_gated(user, board):
-        raise PermissionDenied("Accept this board's contributor agreement to see its guidelines.")
+    if not is_site_admin(user):
+        gate.require_access(user, board, action="see the guidelines of")
     return board
 
 
