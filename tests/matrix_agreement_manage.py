@@ -40,7 +40,7 @@ def matrix_entries(m) -> list:
     return [
         #       URL name                     method   expect               kwargs
         m.page("board-agreements-manage",  "GET",  managers,            kwargs=m.board_slug),
-        m.page("board-agreements-manage",  "GET",  managers,            kwargs=with_agreement, variant="with-agreement"),
+        m.page("board-agreements-manage",  "GET",  managers,            kwargs=with_agreement, variant="listed"),
         m.page("board-agreement-create",   "GET",  managers,            kwargs=m.board_slug),
         m.page("board-agreement-create",   "POST", managers_redirected, kwargs=m.board_slug, data=new_agreement,
                redirect=manage),
