@@ -111,10 +111,17 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                # {{ nav }}: the app bar's boards and user menu (cocreate/navigation.py), read lazily.
+                "cocreate.navigation.navigation",
             ],
             # {{ user|person }}: display name and @username, wherever a page shows who did something;
             # {{ when|zoned:board }}: a time in the board's time zone, labelled with the zone.
-            "builtins": ["contributors.profiles.templatetags.people", "contributors.templatetags.zoned"],
+            # {{ user|initials }}, {% board_tabs board %}: the design system's helpers (docs/design.md).
+            "builtins": [
+                "contributors.profiles.templatetags.people",
+                "contributors.templatetags.zoned",
+                "cocreate.templatetags.ui",
+            ],
         },
     },
 ]

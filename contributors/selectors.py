@@ -1,3 +1,6 @@
+from collections import defaultdict
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
@@ -6,7 +9,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from contributors.models import Board, BoardGroupObjectPermission, BoardUserObjectPermission
 from contributors.permissions import is_site_admin
-from contributors.roles import VIEW, role_from_permissions
+from contributors.roles import SITE_ADMIN, VIEW, role_from_permissions
 
 
 def boards_with_perm(user, codename: str) -> QuerySet[Board]:
@@ -68,3 +71,35 @@ def board_members(board: Board) -> list[tuple]:
     ]
     order = {"manager": 0, "reviewer": 1, "contributor": 2}
     return sorted(members, key=lambda m: (order[m[1]], m[0].username))
+
+
+@dataclass(frozen=True)
+class BoardRole:
+    """A board as the app bar's switcher shows it: enough to name and link it, with the user's role."""
+
+    pk: int
+    name: str
+    slug: str
+    role: str | None
+
+
+def board_roles_for_user(user, *, limit: int) -> list[BoardRole]:
+    """The user's boards by name with their role on each, in one query whatever the number of boards (grants
+    to the user and to the user's groups, as boards_with_perm); at most `limit` of them."""
+    if is_site_admin(user):
+        rows = Board.objects.order_by("name").values_list("pk", "name", "slug")[:limit]
+        return [BoardRole(pk, name, slug, SITE_ADMIN) for pk, name, slug in rows]
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    content_type = ContentType.objects.get_for_model(Board)
+    fields = ("content_object_id", "content_object__name", "content_object__slug", "permission__codename")
+    direct = BoardUserObjectPermission.objects.filter(user=user, permission__content_type=content_type)
+    via_groups = BoardGroupObjectPermission.objects.filter(group__user=user, permission__content_type=content_type)
+    boards: dict[int, tuple[str, str]] = {}
+    codenames: dict[int, set[str]] = defaultdict(set)
+    for pk, name, slug, codename in direct.values_list(*fields).union(via_groups.values_list(*fields), all=True):
+        boards[pk] = (name, slug)
+        codenames[pk].add(codename)
+    listed = [BoardRole(pk, name, slug, role_from_permissions(codenames[pk])) for pk, (name, slug) in boards.items()]
+    listed = [row for row in listed if VIEW in codenames[row.pk]]
+    return sorted(listed, key=lambda row: (row.name.casefold(), row.pk))[:limit]

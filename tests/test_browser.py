@@ -59,7 +59,7 @@ def test_it_takes_a_draft_from_writing_to_approved_in_the_browser(browser, live_
     context = browser.new_context()
     page = context.new_page()
     log_in(page, live_server, personas.contributor.username)
-    page.click("text=Launch")
+    page.click("main >> text=Launch")
     page.click(f"text={draft.title}")
     page.click("button[value=submit]")
     page.wait_for_selector(".state-review")
