@@ -106,7 +106,7 @@ def test_the_rule_forms_carry_the_version_and_refuse_a_stale_one(personas, web_c
     guideline_update(board=personas.board, actor=personas.manager, tone="Warm.")  # version 2
     client = web_client_for("manager")
     page = client.get(reverse("guidelines", args=[personas.board.slug])).content.decode()
-    assert page.count('name="version" value="2"') == 5  # each rule kind's add form
+    assert page.count('name="version" value="2"') == 6  # each rule kind's add form, and the rule's Remove
     delete_url = reverse("guidelines-rule-delete", args=[personas.board.slug, rule.pk])
     assert 'name="version" value="2"' in client.get(delete_url).content.decode()  # the confirmation page
     response = client.post(delete_url, {"version": "1"})

@@ -2,6 +2,7 @@
 each kind's own validation (the engine's), errors at the input, nothing saved on bad input, 409 on a stale
 version, htmx swapping the rules section, removal asked first. Who may do it is in matrix_guidelines.py."""
 
+import json
 from html import unescape
 
 import pytest
@@ -140,8 +141,12 @@ def test_htmx_swaps_the_rules_section_with_a_toast(personas, web_client_for):
     html = response.content.decode()
     assert html.lstrip().startswith('<section id="rules"')
     assert "<html" not in html
-    assert "Rule added: Don't write “synergy”." in unescape(html)
-    assert html.count('name="version" value="1"') == len(RULE_FORMS)  # every form has the new version
+    assert json.loads(response["HX-Trigger"]) == {
+        "toast": {"message": "Rule added: Don't write “synergy”.", "level": "success"}
+    }
+    assert "Don't write “synergy”." in unescape(html)
+    # Every add form has the new version, and so has the new rule's Remove.
+    assert html.count('name="version" value="1"') == len(RULE_FORMS) + 1
 
 
 def test_htmx_shows_a_bad_rule_in_place(personas, web_client_for):
@@ -186,7 +191,9 @@ def test_removing_a_rule_asks_first(personas, web_client_for):
     client = web_client_for("manager")
     url = reverse("guidelines-rule-delete", args=[personas.board.slug, rule.pk])
     listed = client.get(page_url(personas)).content.decode()
-    assert f'href="{url}"' in listed  # a link to the question, not a button that removes at once
+    # The Remove button opens a question (a disclosure, a dialog with JS) holding the real button.
+    confirm = listed[listed.index('<details class="confirm" data-confirm-title="Remove this rule?"') :]
+    assert f'action="{url}"' in confirm[: confirm.index("</details>")]
     question = client.get(url)
     assert question.status_code == 200
     assert "Remove this rule?" in question.content.decode()

@@ -323,7 +323,7 @@ def test_it_lets_managers_edit_the_guidelines_page(personas, web_client_for):
     )
     assert response.status_code == 302
     page = client.get(reverse("guidelines", args=[personas.board.slug])).content.decode()
-    assert "version 1" in page
+    assert "Version 1" in page
     assert "Edited the brand guidelines and tone of voice." in page
 
 

@@ -4,6 +4,8 @@ Managers edit rules on the guidelines page itself: one small form per rule kind 
 htmx a form swaps the rules section in place; without it the same POST redirects back to the page.
 """
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -57,7 +59,7 @@ def _context(request, board, *, bound: RuleKindForm | None = None) -> dict:
 def _page(request, board, *, status: int = 200, bound: RuleKindForm | None = None):
     context = _context(request, board, bound=bound)
     if request.htmx:
-        return render(request, "guidelines/_rules.html", {**context, "fragment": True}, status=status)
+        return _fragment(request, context, status)
     context["versions"] = selectors.guideline_versions(context["guideline"])
     return render(request, "guidelines/guidelines.html", context, status=status)
 
@@ -68,6 +70,19 @@ def _with_current_version(form: RuleKindForm, board) -> RuleKindForm:
     fresh = type(form)(data, rule=form.rule)
     fresh.is_valid()
     return fresh
+
+
+def _fragment(request, context: dict, status: int):
+    """The rules section alone. The messages of the action travel as a toast (HX-Trigger); a refusal is
+    also written above the rules, where the manager is looking."""
+    pending = list(messages.get_messages(request))
+    refusals = [str(m) for m in pending if m.level >= messages.ERROR]
+    context = {**context, "fragment": True, "refusals": refusals}
+    response = render(request, "guidelines/_rules.html", context, status=status)
+    if pending:
+        level = "error" if refusals else pending[-1].level_tag
+        response["HX-Trigger"] = json.dumps({"toast": {"message": " ".join(str(m) for m in pending), "level": level}})
+    return response
 
 
 def _back_to_rules(request, board, kind: str):
