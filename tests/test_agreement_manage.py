@@ -193,9 +193,11 @@ def test_withdrawing_asks_first_and_keeps_the_signatures(personas, nda, web_clie
     client = web_client_for("manager")
     url = reverse("board-agreement-withdraw", args=["launch", nda.pk])
     manage = client.get(reverse("board-agreements-manage", args=["launch"])).content.decode()
-    assert f'href="{url}"' in manage
+    confirm = manage[manage.index('<details class="confirm" data-confirm-title="Withdraw this agreement?"') :]
+    assert f'action="{url}"' in confirm[: confirm.index("</details>")]
     question = client.get(url).content.decode()
-    assert "Withdraw “Launch NDA” from Launch?" in question
+    assert "Withdraw this agreement?" in question
+    assert "“Launch NDA” to work on Launch" in question
     assert nda.requirements.exists()
     response = client.post(url, follow=True)
     assert not nda.requirements.exists()

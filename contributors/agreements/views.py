@@ -14,9 +14,9 @@ from contributors.agreements import selectors, services
 from contributors.agreements.documents import document_filename, signed_copy_text
 from contributors.agreements.forms import AcceptForm, AgreementCreateForm, AgreementDocumentForm
 from contributors.agreements.next_url import next_from
-from contributors.permissions import is_site_admin, require_manager
-from contributors.roles import Role
-from contributors.selectors import board_get_for_user
+from contributors.permissions import has_board_perm, is_site_admin, require_manager
+from contributors.roles import MANAGE, Role
+from contributors.selectors import board_get_for_user, boards_for_user
 
 
 def client_details(request) -> dict:
@@ -34,11 +34,13 @@ def board_agreements(request, slug: str):
         "obligations": obligations,
         "outstanding": [o for o in obligations if o.outstanding],
         "next": next_from(request),
+        "can_manage": has_board_perm(request.user, board, MANAGE),
     }
     return render(request, "agreements/board_agreements.html", context)
 
 
 def _render_detail(request, agreement, *, form=None, status=200):
+    board = boards_for_user(request.user).filter(agreement_requirements__agreement=agreement).first()
     version = selectors.current_versions([agreement.pk]).get(agreement.pk)
     acceptances = selectors.acceptances_of_user(request.user, agreement)
     context = {
@@ -49,7 +51,11 @@ def _render_detail(request, agreement, *, form=None, status=200):
         "acceptances": acceptances,
         "form": form or AcceptForm(initial={"version": version.number if version else None}),
         "is_admin": is_site_admin(request.user),
+        "can_manage": selectors.agreement_managed_by(request.user, agreement),
         "next": next_from(request),
+        # The board it is read for (its tabs, its time zone): one the reader is on that requires it.
+        "board": board,
+        "zone": board,
     }
     return render(request, "agreements/agreement_detail.html", context, status=status)
 
