@@ -67,7 +67,7 @@ def test_every_gated_page_leads_to_the_agreement_and_back_after_signing(personas
     # The agreement page explains why they are there and carries `next` into the signing form.
     arrived = client.get(f"/agreements/{nda.pk}/?next={quote(pages[2], safe='')}")
     html = arrived.content.decode()
-    assert "Accept “Launch NDA” (version 1) before you work on Launch." in [str(m) for m in arrived.context["messages"]]
+    assert "Launch asks you to sign this before you see or write anything there." in html
     assert f'name="next" value="{pages[2]}"' in html
 
     signed = sign(client, nda, pages[2])
@@ -146,7 +146,10 @@ def test_a_form_sent_to_a_gated_page_goes_to_the_agreement_and_back_to_the_form(
     )
     assert not DraftComment.objects.exists()
     followed = client.get(response["Location"])
-    assert any("What you sent was not saved" in str(m) for m in followed.context["messages"])
+    assert [str(m) for m in followed.context["messages"]] == [
+        "Accept “Launch NDA” (version 1) before you work on Launch. "
+        "What you sent was not saved: sign, then send it again."
+    ]
 
 
 def test_a_form_from_another_site_is_not_sent_back_there(personas, draft, nda, web_client_for):

@@ -7,7 +7,10 @@ from contributors.roles import Role
 
 class AcceptForm(forms.Form):
     signature = forms.CharField(
-        max_length=200, label="Your full name", help_text="Typing your full name is your signature."
+        max_length=200,
+        label="Your full name",
+        help_text="Typing your full name is your signature.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -59,7 +62,7 @@ class AgreementCreateForm(AgreementDocumentForm):
         help_text="People holding these roles on the board sign it before they see or write anything there.",
     )
     ends_on = forms.DateField(
-        label="Ends on (optional)",
+        label="Ends on",
         widget=DateInput,
         required=False,
         help_text="For contracts that run out: from this day access ends until a renewal is signed.",

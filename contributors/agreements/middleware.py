@@ -29,9 +29,9 @@ class AgreementGateMiddleware:
             context = {"message": message, "sign_url": exception.sign_url}
             return render(request, "agreements/_required.html", context, status=403)
         if request.method in ("GET", "HEAD"):
+            # The agreement page itself says why they are there (it has a `next`): no toast needed.
             next_url = safe_next(request, request.get_full_path())
         else:
             next_url = safe_next(request, request.headers.get("Referer"))
-            message += " What you sent was not saved: sign, then send it again."
-        messages.info(request, message)
+            messages.warning(request, f"{message} What you sent was not saved: sign, then send it again.")
         return redirect(with_next(exception.sign_url, next_url))

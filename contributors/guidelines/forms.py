@@ -116,7 +116,7 @@ class BannedPhraseForm(RuleKindForm):
         max_length=limits.GUIDELINE_RULE_PHRASE_MAX_CHARS,
     )
     replacement = _phrase_field(
-        "Write instead (optional)",
+        "Write instead",
         help_text="Suggested to the writer next to the problem.",
         required=False,
         max_length=limits.GUIDELINE_RULE_PHRASE_MAX_CHARS,
