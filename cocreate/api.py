@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -54,7 +55,13 @@ def query_id(request, name: str) -> int | None:
 
 def exception_handler(exc, context):
     """Service errors get the status cocreate.errors' table gives them (400, 409, 429 with Retry-After...);
-    DRF's own (and Django's 403 and 404, which DRF already maps the same way) go to DRF's handler."""
+    DRF's own (and Django's 403 and 404, which DRF already maps the same way) go to DRF's handler. The
+    agreement gate's 403 also says where to sign."""
+    from contributors.agreements.gate import AgreementRequired
+
+    if isinstance(exc, AgreementRequired):
+        set_rollback()
+        return Response(agreement_required_body(exc, context.get("request")), status=403)
     if not isinstance(exc, (DjangoValidationError, ServiceError)):
         return drf_exception_handler(exc, context)
     refusal = refusal_for(exc)
@@ -66,3 +73,24 @@ def exception_handler(exc, context):
     else:
         body = {"detail": refusal.message}
     return Response(body, status=refusal.status, headers=refusal.headers)
+
+
+def agreement_required_body(exc, request) -> dict:
+    def absolute(url: str) -> str:
+        return request.build_absolute_uri(url) if request is not None else url
+
+    return {
+        "detail": str(exc),
+        "agreement_url": absolute(exc.sign_url),
+        "agreements": [
+            {
+                "id": o.agreement.pk,
+                "title": o.agreement.title,
+                "version": o.version.number if o.version else None,
+                "expired": o.expired,
+                "url": absolute(reverse("agreement-detail", args=[o.agreement.pk])),
+                "api_url": absolute(reverse("api-agreement-detail", args=[o.agreement.pk])),
+            }
+            for o in exc.outstanding
+        ],
+    }

@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "cocreate.error_pages.ServiceErrorMiddleware",
+    # Pages the agreement gate refuses lead to the agreement (302 with ?next=) instead of a 403.
+    "contributors.agreements.middleware.AgreementGateMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during authentication into its response.
     "axes.middleware.AxesMiddleware",
 ]

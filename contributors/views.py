@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from cocreate.views import ServiceRefused, report_service_errors
 from contributors import selectors, services
-from contributors.agreements.gate import is_gated
+from contributors.agreements.gate import require_access
 from contributors.forms import MemberForm
 from contributors.permissions import board_role, has_board_perm, prefetch_board_permissions, require_manager
 from contributors.roles import CONTRIBUTE, MANAGE, REVIEW
@@ -26,8 +26,7 @@ def board_list(request):
 @login_required
 def board_detail(request, slug: str):
     board = selectors.board_get_for_user(request.user, slug=slug)
-    if is_gated(request.user, board):
-        return redirect("board-agreements", slug=board.slug)
+    require_access(request.user, board)  # gated: to the agreement, and back here once signed
     state = request.GET.get("state") or ""
     if state not in DraftState.values:
         state = ""

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cocreate.views import ServiceRefused, report_service_errors
+from contributors.agreements.gate import require_access
 from contributors.briefs.selectors import brief_claim_for_draft
 from contributors.guidelines.selectors import guideline_panel
 from contributors.selectors import board_get_for_user, board_members
@@ -152,6 +153,8 @@ def draft_create(request, slug: str):
     """The new-draft page. Its form may carry a first image (multipart): draft and image are created together
     or not at all, and the writer carries on in the editor. editor.js saves in the background instead."""
     board = board_get_for_user(request.user, slug=slug)
+    if request.method == "GET":
+        require_access(request.user, board)  # to the agreement first; a POST keeps its text (draft_create refuses)
     form = DraftForm(request.POST or None)
     image_form = DraftImageForm(request.POST or None, request.FILES or None, auto_id="id_image_%s")
     wants_image = request.method == "POST" and bool(request.FILES.get("file"))

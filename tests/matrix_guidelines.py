@@ -26,7 +26,10 @@ def matrix_entries(m) -> list:
         return {"brand": "Say **planner** in lower case.", "tone": "Warm and direct."}
 
     def rule_form(ctx):
-        return {"kind": "required_hashtag", "severity": "warning", "params": '{"hashtag": "#launch"}'}
+        return {"kind": "required_hashtag", "severity": "warning", "hashtag": "#launch"}
+
+    def rule_edit_form(ctx):
+        return {"severity": "warning", "phrase": "synergy", "replacement": "working together"}
 
     def rule_json(ctx):
         return {"kind": "required_hashtag", "severity": "warning", "params": {"hashtag": "#launch"}}
@@ -54,9 +57,13 @@ def matrix_entries(m) -> list:
                data=check_form),
         m.page("guidelines-check",        "GET",  E(302, 405, 405, 405, 405, 405), kwargs=m.board_slug),
         m.page("guidelines-rule-create",  "POST", E(302, 404, 403, 403, 302, 302), kwargs=m.board_slug,
-               data=rule_form, redirect=guidelines),
+               data=rule_form, redirect=lambda ctx: guidelines(ctx) + "#rules-required_hashtag"),
+        m.page("guidelines-rule-delete",  "GET",  E(302, 404, 403, 403, 200, 200), kwargs=page_rule),
         m.page("guidelines-rule-delete",  "POST", E(302, 404, 403, 403, 302, 302), kwargs=page_rule,
-               redirect=guidelines),
+               redirect=lambda ctx: guidelines(ctx) + "#rules-banned_phrase"),
+        m.page("guidelines-rule-edit",    "GET",  E(302, 404, 403, 403, 200, 200), kwargs=page_rule),
+        m.page("guidelines-rule-edit",    "POST", E(302, 404, 403, 403, 302, 302), kwargs=page_rule,
+               data=rule_edit_form, redirect=lambda ctx: guidelines(ctx) + "#rules-banned_phrase"),
         m.api("api-guideline-list",       "GET",    E(401, 200, 200, 200, 200, 200), shows=api_lists_board,
               seen_by=members),
         m.api("api-guideline-detail",     "GET",    E(401, 404, 200, 200, 200, 200), kwargs=m.board_pk),

@@ -64,16 +64,16 @@ def test_it_shows_a_gated_contributor_only_the_agreement_page(personas, draft, n
     client = web_client_for("contributor")
     response = client.get("/boards/launch/")
     assert response.status_code == 302
-    assert response["Location"] == "/boards/launch/agreements/"
+    assert response["Location"] == f"/agreements/{nda.pk}/?next=%2Fboards%2Flaunch%2F"
     page = client.get("/boards/launch/agreements/").content.decode()
     assert "Launch NDA" in page
-    assert "to accept" in page
+    assert "To accept" in page
     refused_draft = client.post("/boards/launch/drafts/new/", {"title": "Sneaky"})
     assert refused_draft.status_code == 403
     assert "Launch NDA" in refused_draft.content.decode()
     refused = client.get(f"/drafts/{draft.pk}/")
-    assert refused.status_code == 403
-    assert "Launch NDA" in refused.content.decode()
+    assert refused.status_code == 302
+    assert refused["Location"] == f"/agreements/{nda.pk}/?next=%2Fdrafts%2F{draft.pk}%2F"
 
     api = api_client_for("contributor")
     assert api.get("/api/drafts/").json()["count"] == 0
@@ -207,7 +207,8 @@ def test_it_ends_access_when_the_contract_runs_out(personas, draft, nda, web_cli
     services.agreement_update(agreement=nda, title=nda.title, ends_on=days(0), actor=personas.admin)
     assert is_gated(personas.contributor, personas.board)
     client = web_client_for("contributor")
-    assert client.get("/boards/launch/")["Location"] == "/boards/launch/agreements/"
+    assert client.get("/boards/launch/")["Location"] == f"/agreements/{nda.pk}/?next=%2Fboards%2Flaunch%2F"
+    assert "ended on" in client.get(f"/agreements/{nda.pk}/").content.decode()
     assert "ended on" in client.get("/boards/launch/agreements/").content.decode()
     api = api_client_for("contributor")
     assert api.get("/api/agreements/").json()["results"][0]["expired"] is True
@@ -275,13 +276,14 @@ def test_it_exports_who_accepted_which_version_as_csv(personas, nda, web_client_
     assert signed["signature"] == "'=HYPERLINK(evil)"  # no formula when opened in a spreadsheet
     assert "contributor on Launch" in signed["roles"]
     page = web_client_for("admin").get(f"/agreements/{nda.pk}/acceptances/").content.decode()
-    assert "not accepted" in page
+    assert "Not signed" in page
     assert second.username in page
 
 
-def test_it_shows_acceptances_to_site_admins_only(personas, nda, api_client_for):
+def test_it_shows_acceptances_to_site_admins_and_the_boards_managers_only(personas, nda, api_client_for):
     accept(nda, personas.contributor)
-    assert api_client_for("manager").get(f"/api/agreements/{nda.pk}/acceptances/").status_code == 403
+    assert api_client_for("reviewer").get(f"/api/agreements/{nda.pk}/acceptances/").status_code == 403
+    assert api_client_for("manager").get(f"/api/agreements/{nda.pk}/acceptances/").status_code == 200
     results = api_client_for("admin").get(f"/api/agreements/{nda.pk}/acceptances/").json()["results"]
     assert [(r["username"], r["version"], r["signature"]) for r in results] == [
         ("contributor", 1, "Connie Contributor")
@@ -331,11 +333,13 @@ def test_it_hashes_an_uploaded_pdf_and_serves_it_to_members(personas, web_client
         services.agreement_version_publish(agreement=contract, effective_on=days(0), actor=personas.admin)
 
 
-def test_it_lets_only_site_admins_publish_versions(personas, nda):
-    with pytest.raises(PermissionDenied):
-        services.agreement_version_publish(
-            agreement=nda, body="Mine now.", effective_on=days(0), actor=personas.manager
-        )
+def test_it_lets_only_site_admins_and_the_boards_managers_publish_versions(personas, nda):
+    for user in (personas.reviewer, personas.contributor, personas.outsider):
+        with pytest.raises(PermissionDenied):
+            services.agreement_version_publish(agreement=nda, body="Mine now.", effective_on=days(0), actor=user)
+    assert nda.versions.count() == 1
+    services.agreement_version_publish(agreement=nda, body="Ours now.", effective_on=days(0), actor=personas.manager)
+    assert nda.versions.count() == 2
 
 
 def test_it_publishes_a_version_through_the_admin(personas, nda, web_client_for):

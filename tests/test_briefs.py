@@ -6,6 +6,7 @@ the messages and what each person sees. The race for the last place is in test_b
 
 import zoneinfo
 from datetime import datetime, timedelta
+from urllib.parse import quote
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -263,9 +264,12 @@ def test_it_keeps_briefs_from_a_contributor_until_they_accept_the_agreement(pers
     client = logged_in(personas.contributor)
     api = api_client_for("contributor")
 
-    for response in (client.get("/boards/launch/briefs/"), client.get(f"/briefs/{brief.pk}/")):
-        assert response.status_code == 403
-        assert "Launch NDA" in html(response)
+    for path in ("/boards/launch/briefs/", f"/briefs/{brief.pk}/"):
+        response = client.get(path)  # to the agreement, and back here once signed
+        assert (response.status_code, response["Location"]) == (
+            302,
+            f"/agreements/{nda.pk}/?next={quote(path, safe='')}",
+        )
     assert api.get(f"/api/briefs/{brief.pk}/").status_code == 403
     assert api.get("/api/briefs/").json()["results"] == []
     assert api.post(f"/api/briefs/{brief.pk}/claim/").status_code == 403

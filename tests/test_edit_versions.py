@@ -106,13 +106,14 @@ def test_the_rule_forms_carry_the_version_and_refuse_a_stale_one(personas, web_c
     guideline_update(board=personas.board, actor=personas.manager, tone="Warm.")  # version 2
     client = web_client_for("manager")
     page = client.get(reverse("guidelines", args=[personas.board.slug])).content.decode()
-    assert page.count('name="version" value="2"') == 2  # the add form and the rule's remove button
+    assert page.count('name="version" value="2"') == 6  # each rule kind's add form, and the rule's Remove
     delete_url = reverse("guidelines-rule-delete", args=[personas.board.slug, rule.pk])
+    assert 'name="version" value="2"' in client.get(delete_url).content.decode()  # the confirmation page
     response = client.post(delete_url, {"version": "1"})
     assert response.status_code == 409
     assert "changed since you opened them" in response.content.decode()
     create_url = reverse("guidelines-rule-create", args=[personas.board.slug])
-    stale = {"kind": "banned_phrase", "severity": "error", "params": '{"phrase": "x"}', "version": "1"}
+    stale = {"kind": "banned_phrase", "severity": "error", "phrase": "x", "version": "1"}
     assert client.post(create_url, stale).status_code == 409
     assert GuidelineRule.objects.count() == 1
     assert client.post(delete_url, {"version": "2"}).status_code == 302

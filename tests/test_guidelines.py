@@ -323,17 +323,17 @@ def test_it_lets_managers_edit_the_guidelines_page(personas, web_client_for):
     )
     assert response.status_code == 302
     page = client.get(reverse("guidelines", args=[personas.board.slug])).content.decode()
-    assert "version 1" in page
+    assert "Version 1" in page
     assert "Edited the brand guidelines and tone of voice." in page
 
 
 def test_it_shows_a_bad_rule_back_with_the_reason(personas, web_client_for):
     response = web_client_for("manager").post(
         reverse("guidelines-rule-create", args=[personas.board.slug]),
-        {"kind": "length_limit", "severity": "error", "params": '{"channel": "myspace", "max_length": 5}'},
+        {"kind": "length_limit", "severity": "error", "channel": "myspace", "max_length": "5"},
     )
     assert response.status_code == 400
-    assert "Choose one of" in response.content.decode()
+    assert "Select a valid choice. myspace is not one of the available choices." in response.content.decode()
     assert not GuidelineVersion.objects.exists()
 
 

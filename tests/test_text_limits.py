@@ -185,13 +185,14 @@ def test_rule_fields_have_limits(personas, api_client_for):
 
 
 def test_the_rule_form_limits_the_parameters_it_takes(personas, web_client_for):
-    params = '{"phrase": "' + "x" * limits.GUIDELINE_RULE_PARAMS_MAX_CHARS + '"}'
+    phrase = "x" * (limits.GUIDELINE_RULE_PHRASE_MAX_CHARS + 1)
     response = web_client_for("manager").post(
         reverse("guidelines-rule-create", args=[personas.board.slug]),
-        {"kind": "banned_phrase", "severity": "error", "params": params},
+        {"kind": "banned_phrase", "severity": "error", "phrase": phrase},
     )
     assert response.status_code == 400
-    assert "5000 characters" in response.content.decode()
+    assert f"at most {limits.GUIDELINE_RULE_PHRASE_MAX_CHARS} characters" in response.content.decode()
+    assert not GuidelineRule.objects.exists()
 
 
 def test_the_check_refuses_text_no_draft_could_hold(personas, api_client_for, web_client_for):

@@ -38,6 +38,7 @@ def role_label(role) -> str:
     return ROLE_LABELS.get(str(role), str(role or "").capitalize())
 
 
+GUIDELINE_PAGES = {"guidelines-edit", "guidelines-rule-edit", "guidelines-rule-delete"}
 DRAFT_PAGES = {"draft-create", "draft-detail", "draft-edit", "draft-revisions", "draft-diff"}
 
 # (key, label, url name, the role needed, the url names that belong to the tab)
@@ -47,8 +48,27 @@ BOARD_TABS = [
     ("channels", "Channels", "board-channels", MANAGE, {"channel-edit"}),
     ("publications", "Publications", "board-publications", REVIEW, set()),
     ("members", "Members", "board-members", MANAGE, set()),
-    ("guidelines", "Guidelines", "guidelines", None, {"guidelines-edit"}),
-    ("agreements", "Agreements", "board-agreements", None, {"agreement-detail", "agreement-acceptances"}),
+    (
+        "guidelines",
+        "Guidelines",
+        "guidelines",
+        None,
+        {"guidelines-edit", "guidelines-rule-edit", "guidelines-rule-delete"},
+    ),
+    (
+        "agreements",
+        "Agreements",
+        "board-agreements",
+        None,
+        {
+            "agreement-detail",
+            "agreement-acceptances",
+            "board-agreements-manage",
+            "board-agreement-create",
+            "board-agreement-withdraw",
+            "agreement-version-create",
+        },
+    ),
     ("invitations", "Invitations", "invitation-list", MANAGE, set()),
     ("portfolios", "Portfolios", "board-portfolio-policy", MANAGE, set()),
 ]

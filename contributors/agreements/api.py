@@ -11,7 +11,6 @@ from contributors.agreements import selectors, services
 from contributors.agreements.models import Acceptance
 from contributors.agreements.serializers import AcceptanceSerializer, AcceptSerializer, AgreementSerializer
 from contributors.agreements.views import client_details
-from contributors.permissions import is_site_admin
 
 
 class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -79,9 +78,9 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(responses={200: AcceptanceSerializer(many=True)})
     @action(detail=True, methods=["get"])
     def acceptances(self, request, pk=None):
-        """Every acceptance of every version (site admins only)."""
+        """Every acceptance of every version (site admins and the managers of every board requiring it)."""
         agreement = self.get_object()
-        if not is_site_admin(request.user):
-            raise PermissionDenied("Only site admins see who accepted an agreement.")
+        if not selectors.agreement_managed_by(request.user, agreement):
+            raise PermissionDenied("Only site admins and the managers of every board that requires it see this.")
         page = self.paginate_queryset(agreement.acceptances.select_related("user").order_by("-accepted_at", "-id"))
         return self.get_paginated_response(AcceptanceSerializer(page, many=True).data)

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django.utils import timezone
 from contributors.agreements.models import Acceptance, Agreement, AgreementRequirement, AgreementVersion
 from contributors.models import Board, BoardGroupObjectPermission, BoardUserObjectPermission
 from contributors.permissions import is_site_admin
-from contributors.roles import VIEW, role_from_permissions
+from contributors.roles import MANAGE, VIEW, role_from_permissions
 from contributors.selectors import board_ids_with_perm, board_members, boards_for_user
 
 
@@ -185,3 +186,69 @@ def agreements_ending_by(day: date) -> QuerySet[Agreement]:
     """Agreements that end after today and on or before `day`, whose reminder for that end date is not sent."""
     ending = Agreement.objects.filter(ends_on__isnull=False, ends_on__gt=today(), ends_on__lte=day)
     return ending.exclude(reminder_sent_for=F("ends_on"))
+
+
+def agreement_managed_by(user, agreement: Agreement) -> bool:
+    """Site admins, or a user managing every board that requires the agreement (at least one)."""
+    if is_site_admin(user):
+        return True
+    board_ids = set(agreement.requirements.values_list("board_id", flat=True))
+    managed = set(Board.objects.filter(pk__in=board_ids_with_perm(user, MANAGE)).values_list("pk", flat=True))
+    return bool(board_ids) and board_ids <= managed
+
+
+def agreement_get_for_manager(user, pk: int) -> Agreement:
+    """The agreement for someone who may change it: 404 if they cannot see it, 403 if they may not."""
+    agreement = agreement_get_for_user(user, pk)
+    if not agreement_managed_by(user, agreement):
+        raise PermissionDenied(
+            "Only site admins and the managers of every board that requires this agreement can manage it."
+        )
+    return agreement
+
+
+@dataclass(frozen=True)
+class BoardAgreementRow:
+    """One agreement a board requires, for its managers' list."""
+
+    agreement: Agreement
+    roles: list[str]
+    version: AgreementVersion | None  # in force
+    upcoming: AgreementVersion | None  # published, effective later
+    signed: int  # members bound by it who accepted the version in force
+    bound: int  # members its roles bind
+
+    @property
+    def unsigned(self) -> int:
+        return self.bound - self.signed
+
+
+def board_agreement_rows(board: Board) -> list[BoardAgreementRow]:
+    """The agreements `board` requires, with how many of the people they bind signed the version in force.
+    A fixed number of queries however many agreements and members."""
+    requirements = list(AgreementRequirement.objects.filter(board=board).select_related("agreement"))
+    if not requirements:
+        return []
+    roles: dict[int, list[str]] = {}
+    agreements: dict[int, Agreement] = {}
+    for requirement in requirements:
+        roles.setdefault(requirement.agreement_id, []).append(requirement.role)
+        agreements[requirement.agreement_id] = requirement.agreement
+    in_force = current_versions(agreements)
+    upcoming: dict[int, AgreementVersion] = {}
+    for version in AgreementVersion.objects.filter(agreement_id__in=agreements, effective_on__gt=today()):
+        if version.agreement_id not in upcoming or version.number < upcoming[version.agreement_id].number:
+            upcoming[version.agreement_id] = version
+    members = board_members(board)
+    signers = set(
+        Acceptance.objects.filter(version__in=[v.pk for v in in_force.values()]).values_list("version_id", "user_id")
+    )
+    rows = []
+    for agreement_id, agreement in sorted(agreements.items(), key=lambda item: (item[1].title, item[0])):
+        bound = [user for user, role in members if role in roles[agreement_id]]
+        version = in_force.get(agreement_id)
+        signed = sum((version.pk, user.pk) in signers for user in bound) if version else 0
+        rows.append(
+            BoardAgreementRow(agreement, roles[agreement_id], version, upcoming.get(agreement_id), signed, len(bound))
+        )
+    return rows

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 
 from cocreate import limits
@@ -14,7 +15,7 @@ from cocreate.errors import Conflict
 from contributors.agreements import selectors
 from contributors.agreements.models import Acceptance, Agreement, AgreementRequirement, AgreementVersion
 from contributors.models import Board, User
-from contributors.permissions import is_site_admin
+from contributors.permissions import is_site_admin, require_manager
 from contributors.roles import Role
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
@@ -28,23 +29,79 @@ def _require_admin(actor: User | None) -> None:
         raise PermissionDenied("Only site admins manage agreements.")
 
 
-@transaction.atomic
-def agreement_create(*, title: str, ends_on: date | None = None, actor: User | None) -> Agreement:
-    _require_admin(actor)
+def _require_agreement_manager(agreement: Agreement, actor: User | None) -> None:
+    """Site admins, or whoever manages every board that requires the agreement: a manager of one board
+    must not rewrite what the people of another board signed."""
+    if actor is None or is_site_admin(actor):
+        return
+    if not selectors.agreement_managed_by(actor, agreement):
+        raise PermissionDenied(
+            "Only site admins and the managers of every board that requires this agreement can change it."
+        )
+
+
+def _clean_title(title: str) -> str:
     title = " ".join((title or "").split())
     if not title:
         raise ValidationError({"title": ["An agreement needs a title."]})
-    return Agreement.objects.create(title=title, ends_on=ends_on)
+    if len(title) > 200:
+        raise ValidationError({"title": [limits.too_long_message(200, len(title))]})
+    return title
+
+
+def _clean_roles(roles) -> list[str]:
+    roles = list(dict.fromkeys(roles or []))
+    unknown = [role for role in roles if role not in Role.values]
+    if unknown or not roles:
+        raise ValidationError({"roles": [f"Choose who must sign: one or more of {', '.join(Role.values)}."]})
+    return roles
+
+
+@transaction.atomic
+def agreement_create(*, title: str, ends_on: date | None = None, actor: User | None) -> Agreement:
+    _require_admin(actor)
+    return Agreement.objects.create(title=_clean_title(title), ends_on=ends_on)
+
+
+@transaction.atomic
+def agreement_create_for_board(
+    *,
+    board: Board,
+    title: str,
+    roles: list[str],
+    effective_on: date,
+    body: str = "",
+    pdf: UploadedFile | None = None,
+    ends_on: date | None = None,
+    actor: User | None,
+) -> Agreement:
+    """A board's manager (or a site admin) writes an agreement that `roles` on `board` must sign, with its
+    first version: all of it or nothing."""
+    require_manager(actor, board)
+    roles = _clean_roles(roles)
+    agreement = Agreement.objects.create(title=_clean_title(title), ends_on=ends_on)
+    for role in roles:
+        AgreementRequirement.objects.create(agreement=agreement, board=board, role=role)
+    agreement_version_publish(agreement=agreement, effective_on=effective_on, body=body, pdf=pdf, actor=actor)
+    return agreement
+
+
+@transaction.atomic
+def agreement_withdraw(*, agreement: Agreement, board: Board, actor: User | None) -> int:
+    """The board no longer requires the agreement (of any role). What was signed stays on record.
+    Returns how many requirements were removed; 404 when the board never required it."""
+    require_manager(actor, board)
+    removed, _ = AgreementRequirement.objects.filter(agreement=agreement, board=board).delete()
+    if not removed:
+        raise Http404("This board does not require that agreement.")
+    return removed
 
 
 @transaction.atomic
 def agreement_update(*, agreement: Agreement, title: str, ends_on: date | None, actor: User | None) -> Agreement:
     """Rename the agreement or set when it runs out (moving the end date re-arms its reminder)."""
-    _require_admin(actor)
-    title = " ".join((title or "").split())
-    if not title:
-        raise ValidationError({"title": ["An agreement needs a title."]})
-    agreement.title, agreement.ends_on = title, ends_on
+    _require_agreement_manager(agreement, actor)
+    agreement.title, agreement.ends_on = _clean_title(title), ends_on
     agreement.save(update_fields=["title", "ends_on"])
     return agreement
 
@@ -52,7 +109,8 @@ def agreement_update(*, agreement: Agreement, title: str, ends_on: date | None, 
 @transaction.atomic
 def agreement_require(*, agreement: Agreement, board: Board, role: str, actor: User | None) -> AgreementRequirement:
     """Make `role` on `board` require the agreement (idempotent)."""
-    _require_admin(actor)
+    require_manager(actor, board)
+    _require_agreement_manager(agreement, actor)
     if role not in Role.values:
         raise ValidationError({"role": [f"Unknown role {role!r}; choose one of {', '.join(Role.values)}."]})
     requirement, _ = AgreementRequirement.objects.get_or_create(agreement=agreement, board=board, role=role)
@@ -87,7 +145,7 @@ def agreement_version_publish(
 ) -> AgreementVersion:
     """A new version: from `effective_on` it replaces the previous one, and everybody accepts again."""
     limits.require_within({"body": ((body or "").strip(), limits.AGREEMENT_BODY_MAX_CHARS)})
-    _require_admin(actor)
+    _require_agreement_manager(agreement, actor)
     body = (body or "").strip()
     if bool(body) == bool(pdf):
         raise ValidationError("Give the agreement either as Markdown text or as an uploaded PDF (one of the two).")
@@ -171,9 +229,9 @@ def submit_check(*, draft, actor) -> dict:
     obligations = selectors.obligations_for_user(actor, board_id=draft.board_id)
     outstanding = [o for o in obligations if o.outstanding]
     if outstanding:
-        from contributors.agreements.gate import refusal_message
+        from contributors.agreements.gate import require_access
 
-        raise PermissionDenied(refusal_message(actor, draft.board, action="submit drafts on"))
+        require_access(actor, draft.board, action="submit drafts on")
     in_force = [o for o in obligations if o.version is not None]
     if not in_force:
         return {}

@@ -1,6 +1,6 @@
 """Reads of guidelines. Access: anyone with a role on the board, unless the agreement gate holds them back."""
 
-from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from cocreate import limits
 from contributors.agreements import gate
@@ -22,8 +22,8 @@ def guideline_for_board(board: Board) -> Guideline:
 def guideline_readable_board(user, *, slug: str | None = None, pk: int | None = None) -> Board:
     """The board whose guidelines `user` may read: 404 without a role, 403 while an agreement is unsigned."""
     board = board_get_for_user(user, slug=slug, pk=pk)
-    if not is_site_admin(user) and gate.is_gated(user, board):
-        raise PermissionDenied("Accept this board's contributor agreement to see its guidelines.")
+    if not is_site_admin(user):
+        gate.require_access(user, board, action="see the guidelines of")
     return board
 
 
@@ -33,6 +33,22 @@ def guideline_get_for_user(user, *, slug: str | None = None, pk: int | None = No
 
 def guideline_rules(guideline: Guideline) -> list:
     return [rule.as_rule() for rule in guideline.rules.all()] if guideline.pk else []
+
+
+def guideline_rules_by_kind(guideline: Guideline) -> dict[str, list]:
+    """The board's rules (GuidelineRule rows) per kind, in the order they were added: one query."""
+    by_kind: dict[str, list] = {}
+    for rule in guideline.rules.all() if guideline.pk else []:
+        by_kind.setdefault(rule.kind, []).append(rule)
+    return by_kind
+
+
+def guideline_rule_get(guideline: Guideline, rule_id: int):
+    """One rule of these guidelines, or 404."""
+    rule = guideline.rules.filter(pk=rule_id).first() if guideline.pk else None
+    if rule is None:
+        raise Http404("No such rule on this board.")
+    return rule
 
 
 def guideline_versions(guideline: Guideline):

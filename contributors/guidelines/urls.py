@@ -10,6 +10,11 @@ urlpatterns = [
     path("boards/<slug:slug>/guidelines/check/", views.guidelines_check, name="guidelines-check"),
     path("boards/<slug:slug>/guidelines/rules/", views.guidelines_rule_create, name="guidelines-rule-create"),
     path(
+        "boards/<slug:slug>/guidelines/rules/<int:rule_id>/edit/",
+        views.guidelines_rule_edit,
+        name="guidelines-rule-edit",
+    ),
+    path(
         "boards/<slug:slug>/guidelines/rules/<int:rule_id>/delete/",
         views.guidelines_rule_delete,
         name="guidelines-rule-delete",
