@@ -271,7 +271,9 @@ def test_the_draft_page_runs_a_fixed_number_of_queries_however_many_publications
     add_channels_and_publications(personas, draft, 30, offset=0)
     large = measure(client, url)
     assert large == small
-    assert client.get(url).content.decode().count("Bulk ") == 30
+    page = client.get(url).content.decode()
+    publishing = page[page.index('<section class="section draft-publications">') :]
+    assert publishing.count("Bulk ") == 30
 
 
 def test_the_schedule_form_runs_a_fixed_number_of_queries_however_many_channels(
