@@ -24,6 +24,7 @@ from drafts.forms import (
     DraftImageUpdateForm,
     transition_form_class,
 )
+from publishing.selectors import draft_previews
 
 
 def _detail_context(request, draft) -> dict:
@@ -62,7 +63,7 @@ def _coauthor_choices(draft, user) -> list[tuple]:
 
 def _render_detail(request, draft_id: int, status: int = 200, **extra):
     draft = selectors.draft_get_for_user(request.user, draft_id)
-    context = {**_detail_context(request, draft), **extra}
+    context = {**_detail_context(request, draft), "previews": draft_previews(draft), **extra}
     return render(request, "drafts/draft_detail.html", context, status=status)
 
 
@@ -85,7 +86,7 @@ def draft_detail(request, draft_id: int):
 @require_http_methods(["GET", "POST"])
 def draft_create(request, slug: str):
     board = board_get_for_user(request.user, slug=slug)
-    form = DraftForm(request.POST or None)
+    form = DraftForm(request.POST or None, board=board)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -106,7 +107,7 @@ def draft_edit(request, draft_id: int):
     draft = selectors.draft_get_for_user(request.user, draft_id)
     status = 200
     if request.method == "POST":
-        form = DraftForm(request.POST)
+        form = DraftForm(request.POST, draft=draft)
         if form.is_valid():
             try:
                 with report_service_errors(request):
@@ -124,7 +125,7 @@ def draft_edit(request, draft_id: int):
     else:
         if not rules.can_edit(draft, request.user):
             raise PermissionDenied("This draft cannot be edited now.")
-        form = DraftForm(initial=DraftForm.initial_for(draft))
+        form = DraftForm(initial=DraftForm.initial_for(draft), draft=draft)
     # On a conflict the user keeps what they typed; the page shows the newer version beside it.
     return _render_edit(request, draft, form, status)
 
@@ -165,7 +166,7 @@ def _image_action(request, draft, service_call=None, *, alt_text: str = ""):
     if not request.htmx:
         if status == 200:
             return redirect("draft-edit", draft_id=draft.pk)
-        form = DraftForm(initial=DraftForm.initial_for(draft))
+        form = DraftForm(initial=DraftForm.initial_for(draft), draft=draft)
         return _render_edit(request, draft, form, status, alt_text=alt_text)
     context = {"draft": draft, "fragment": True, **_images_context(draft, alt_text=alt_text)}
     return render(request, "drafts/_images.html", context, status=status)

@@ -7,9 +7,10 @@ class PublishingConfig(AppConfig):
     name = "publishing"
 
     def ready(self) -> None:
-        from drafts.gates import register_transition_effect
-        from publishing import services
+        from drafts.gates import register_transition_effect, register_variant_targets
+        from publishing import selectors, services
 
         register_transition_effect("schedule", services.publications_schedule)
         register_transition_effect("retry", services.publications_retry_failed)
         register_transition_effect("unschedule", services.publications_cancel)
+        register_variant_targets(selectors.variant_targets)
