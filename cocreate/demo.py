@@ -94,9 +94,9 @@ DEMO_DRAFTS = [
     ("launch", "alice", "Launch-day checklist for teams", "A printable checklist.", ["how-to"], {},
      [SUBMIT, ("request_changes", "reviewer", {"comment": "Please add the pricing section."})]),
     ("launch", "alice", "Why we built the planner", "A note from the founders.", ["story"],
-     {"linkedin": "Why we built the planner: a note from our founders."}, [SUBMIT, APPROVE]),
+     {"kind:linkedin": "Why we built the planner: a note from our founders."}, [SUBMIT, APPROVE]),
     ("launch", "alice", "Meet the planner: launch announcement", "Today we launch the planner.", ["product"],
-     {"x": "Meet the planner!", "bluesky": "Meet the planner, out today."}, [SUBMIT, APPROVE, SCHEDULE]),
+     {"kind:x": "Meet the planner!", "kind:bluesky": "Meet the planner, out today."}, [SUBMIT, APPROVE, SCHEDULE]),
     ("launch", "alice", "Teaser: something new is coming", "Stay tuned.", ["product"], {},
      [SUBMIT, APPROVE, SCHEDULE, ("mark_published", None, {})]),
     ("launch", "alice", "Webinar invitation", "Join our launch webinar.", ["event"], {},
@@ -125,7 +125,7 @@ def _create_drafts(boards, users) -> None:
         title="Five ways our new planner saves your Monday",
         body="Mondays are **hard**. Here is how the planner helps:\n\n1. One inbox\n2. Smart reminders\n",
         tags=["product", "how-to"],
-        variants={"x": "5 ways the new planner saves your Monday"},
+        variants={"kind:x": "5 ways the new planner saves your Monday"},
     )
     draft_update(draft_id=draft.pk, actor=users["alice"], version=draft.version, body=draft.body + "3. Shared boards\n")
     comment_create(draft_id=draft.pk, author=users["reviewer"], body="Could we add a customer quote?")

@@ -24,6 +24,7 @@ from drafts.serializers import (
     DraftImageSerializer,
     DraftImageUpdateSerializer,
     DraftImageUploadSerializer,
+    DraftPreviewSerializer,
     DraftRevisionSerializer,
     DraftSerializer,
     DraftUpdateSerializer,
@@ -343,6 +344,15 @@ class DraftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             draft_id=self._draft_pk(), image_id=int(image_id), actor=request.user, **serializer.validated_data
         )
         return Response(DraftImageResultSerializer(image).data)
+
+    @extend_schema(responses={200: DraftPreviewSerializer(many=True)})
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def previews(self, request, pk=None):
+        """The draft as each active channel of its board would receive it now: one entry per channel."""
+        from publishing.selectors import draft_previews
+
+        draft = self.get_object()
+        return Response(DraftPreviewSerializer(draft_previews(draft), many=True).data)
 
     def _paginated(self, queryset, serializer_class) -> Response:
         page = self.paginate_queryset(queryset)

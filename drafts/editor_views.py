@@ -106,7 +106,7 @@ def draft_autosave(request, draft_id: int):
     moved on; every refusal hands the submitted text back ("yours"), and nothing is saved then."""
     draft = selectors.draft_get_for_user(request.user, draft_id)
     yours = submitted_content(request.POST)
-    form = DraftForm(request.POST)
+    form = DraftForm(request.POST, draft=draft)
     if not form.is_valid():
         return _form_refused(form, yours)
     version = form.cleaned_data["version"]
@@ -145,7 +145,7 @@ def draft_start(request, slug: str):
     and tells the page where it now lives, so it can carry on there without a reload."""
     board = board_get_for_user(request.user, slug=slug)
     yours = submitted_content(request.POST)
-    form = DraftForm(request.POST)
+    form = DraftForm(request.POST, board=board)
     if not form.is_valid():
         return _form_refused(form, yours)
     images = []

@@ -1,11 +1,14 @@
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 from cocreate.ids import MAX_ID
 from drafts.anchoring import CONTEXT_CHARS, QUOTE_MAX_CHARS
+from drafts.gates import variant_targets
 from drafts.steps import COMMENT_MAX_LENGTH, Argument, Step
 
-# The channels a draft can carry its own text for; the publishing app maps channel kinds onto these.
+# The platforms a brief can name (contributors.briefs); a draft's own texts are keyed by channel or kind.
 VARIANT_CHANNELS = [
     ("x", "X"),
     ("bluesky", "Bluesky"),
@@ -21,17 +24,32 @@ class DraftForm(forms.Form):
     tags = forms.CharField(required=False, help_text="Content pillars, comma separated.")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, board=None, draft=None, **kwargs):
+        """One text box per active channel of the board (and per text the draft already has, e.g. one for
+        every channel of a kind), each optional: an empty one means the channel gets the body."""
         super().__init__(*args, **kwargs)
-        for key, label in VARIANT_CHANNELS:
-            self.fields[f"variant_{key}"] = forms.CharField(
-                label=f"{label} text", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        board = board or (draft.board if draft is not None else None)
+        offered = variant_targets(board, offered=True) if board is not None else None
+        everything = (variant_targets(board) or {}) if board is not None else {}
+        keys = dict(offered or {})
+        for key in draft.variants if draft is not None else ():
+            keys.setdefault(key, everything.get(key, key))
+        self.variant_fields: dict[str, str] = {}
+        for key, label in keys.items():
+            name = variant_field_name(key)
+            self.variant_fields[name] = key
+            self.fields[name] = forms.CharField(
+                label=f"Text for {label}",
+                required=False,
+                strip=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text="Leave empty to publish the body.",
             )
 
     @classmethod
     def initial_for(cls, draft) -> dict:
         initial = {"title": draft.title, "body": draft.body, "tags": ", ".join(draft.tags), "version": draft.version}
-        initial.update({f"variant_{key}": text for key, text in draft.variants.items()})
+        initial.update({variant_field_name(key): text for key, text in draft.variants.items()})
         return initial
 
     def content(self) -> dict:
@@ -40,8 +58,26 @@ class DraftForm(forms.Form):
             "title": data["title"],
             "body": data["body"],
             "tags": [t.strip() for t in data["tags"].split(",") if t.strip()],
-            "variants": {key: data[f"variant_{key}"] for key, _ in VARIANT_CHANNELS if data[f"variant_{key}"].strip()},
+            "variants": {key: data[name] for name, key in self.variant_fields.items() if data[name].strip()},
         }
+
+
+def variant_field_name(key: str) -> str:
+    """The form field of a variant key: channel:12 -> variant_channel_12, kind:x -> variant_kind_x."""
+    return "variant_" + re.sub(r"[^a-z0-9_]", "_", key)
+
+
+VARIANT_FIELD = re.compile(r"^variant_(channel|kind)_([a-z0-9_-]+)$")
+
+
+def variants_from_post(data) -> dict[str, str]:
+    """The variants a posted draft form carries (the guideline check reads them before anything is saved)."""
+    found = {}
+    for name, value in data.items():
+        match = VARIANT_FIELD.match(name)
+        if match and str(value).strip():
+            found[f"{match.group(1)}:{match.group(2)}"] = str(value)
+    return found
 
 
 class CommentForm(forms.Form):

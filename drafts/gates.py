@@ -84,3 +84,26 @@ def register_transition_effect(name: str, effect: TransitionEffect) -> Transitio
 def run_transition_effects(name: str, *, draft, actor, arguments: dict | None = None) -> None:
     for effect in _transition_effects.get(name, []):
         effect(draft=draft, actor=actor, arguments=arguments or {})
+
+
+VariantTargets = Callable[..., dict[str, str]]
+_variant_targets: list[VariantTargets] = []
+
+
+def register_variant_targets(targets: VariantTargets) -> VariantTargets:
+    """Register `targets(board, *, offered) -> {key: label}`: what a draft on the board may carry its own text for
+    (publishing: each of the board's channels, `channel:<id>`, and each kind, `kind:<kind>`)."""
+    if targets not in _variant_targets:
+        _variant_targets.append(targets)
+    return targets
+
+
+def variant_targets(board, *, offered: bool = False) -> dict[str, str] | None:
+    """Every key a variant may have on this board, with its label; None when no feature says (any key).
+    offered: only those the editor offers a text box for (the board's active channels)."""
+    if not _variant_targets:
+        return None
+    found: dict[str, str] = {}
+    for targets in _variant_targets:
+        found.update(targets(board, offered=offered))
+    return found

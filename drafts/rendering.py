@@ -114,3 +114,8 @@ class _ImageRewriter(HTMLParser):
 
     def handle_charref(self, name: str) -> None:
         self.out.append(f"&#{name};")
+
+
+def link_outside_images(html: str) -> str:
+    """Sanitised HTML (render_markdown's) with outside images shown as links, for a page that previews it."""
+    return _outside_images_to_links(html)

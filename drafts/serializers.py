@@ -62,7 +62,15 @@ class DraftSerializer(serializers.ModelSerializer):
     author_username = serializers.CharField(source="author.username", read_only=True)
     coauthors = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     tags = serializers.ListField(child=serializers.CharField(max_length=40), required=False, max_length=20)
-    variants = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+    variants = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, trim_whitespace=False),
+        required=False,
+        help_text=(
+            "The draft's own text per channel: `channel:<id>` for one of the board's channels, `kind:<kind>` for "
+            "every channel of a kind (e.g. kind:bluesky). A channel publishes its own text, else its kind's, "
+            "else the body."
+        ),
+    )
     images = DraftImageSerializer(many=True, read_only=True)
     changes_requested = serializers.BooleanField(
         read_only=True, help_text="A reviewer sent the draft back for changes; false again once it is resubmitted."
@@ -112,7 +120,15 @@ class DraftUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False)
     body = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
     tags = serializers.ListField(child=serializers.CharField(max_length=40), required=False, max_length=20)
-    variants = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+    variants = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, trim_whitespace=False),
+        required=False,
+        help_text=(
+            "The draft's own text per channel: `channel:<id>` for one of the board's channels, `kind:<kind>` for "
+            "every channel of a kind (e.g. kind:bluesky). A channel publishes its own text, else its kind's, "
+            "else the body."
+        ),
+    )
 
 
 class CoauthorsSerializer(serializers.Serializer):
@@ -371,3 +387,21 @@ class DraftCommentSerializer(serializers.ModelSerializer):
 
     def get_resolved(self, comment) -> bool:
         return comment.resolved_at is not None
+
+
+class DraftPreviewSerializer(serializers.Serializer):
+    """What one channel of the board would be sent for the draft now (publishing.selectors.draft_previews)."""
+
+    channel = serializers.IntegerField(help_text="The channel's id.")
+    name = serializers.CharField()
+    kind = serializers.CharField(help_text="The channel's kind: mastodon, bluesky, x, wordpress...")
+    kind_label = serializers.CharField()
+    text = serializers.CharField(help_text="Exactly the text the platform would receive.")
+    html = serializers.CharField(help_text='The HTML, where the platform takes HTML (WordPress, e-mail); else "".')
+    length = serializers.IntegerField(help_text="The text's length by the platform's own counting rule.")
+    limit = serializers.IntegerField(allow_null=True, help_text="The platform's limit; null where it has none.")
+    over_limit = serializers.BooleanField()
+    problems = serializers.ListField(
+        child=serializers.CharField(), help_text="What would stop it being scheduled (too long, too many images...)."
+    )
+    extra = serializers.DictField(help_text="Platform extras: Bluesky's `facets` (links and hashtags, byte offsets).")

@@ -17,17 +17,20 @@ from contributors.models import Board, User
 from contributors.permissions import has_board_perm
 from contributors.roles import CONTRIBUTE
 from drafts import anchoring, rules, steps
-from drafts.gates import run_argument_checks, run_submit_checks, run_transition_effects
+from drafts.gates import run_argument_checks, run_submit_checks, run_transition_effects, variant_targets
 from drafts.models import Draft, DraftApproval, DraftComment, DraftEvent, DraftRevision, DraftState
 from drafts.selectors import comment_get, draft_get_for_user
 
 MAX_TAGS = 20
 TAG_PATTERN = re.compile(r"^[\w][\w .&+-]{0,39}$")
-CHANNEL_KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+CHANNEL_KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")  # a brief's channels
+VARIANT_KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_:-]{0,39}$")
 MAX_BODY_LENGTH = 200_000
 
 
-def _clean_content(*, title: str, body: str, tags, variants) -> tuple[str, str, list[str], dict[str, str]]:
+def _clean_content(
+    *, title: str, body: str, tags, variants, board, kept_keys=()
+) -> tuple[str, str, list[str], dict[str, str]]:
     errors: dict[str, list[str]] = {}
     # A title is one line: it becomes a mail subject, a page heading and often a post's first line.
     title = " ".join((title or "").split())
@@ -52,15 +55,31 @@ def _clean_content(*, title: str, body: str, tags, variants) -> tuple[str, str, 
     if variants is None:
         variants = {}
     if not isinstance(variants, dict) or not all(isinstance(v, str) for v in variants.values()):
-        errors["variants"] = ['Variants must be an object of channel -> text, e.g. {"x": "Short post"}.']
+        errors["variants"] = [
+            'Variants must be an object of channel -> text, e.g. {"kind:x": "Short post", "channel:12": "..."}.'
+        ]
     else:
-        bad = [k for k in variants if not CHANNEL_KEY_PATTERN.match(str(k))]
-        if bad:
-            errors["variants"] = [f"Channel keys are lower-case slugs; not: {', '.join(map(str, bad))}."]
         variants = {k: v for k, v in variants.items() if v.strip()}
+        errors.update(_variant_key_errors(variants, board=board, kept_keys=kept_keys))
     if errors:
         raise ValidationError(errors)
     return title, body, tags, variants
+
+
+def _variant_key_errors(variants: dict, *, board, kept_keys) -> dict[str, list[str]]:
+    """A variant is for one of the board's channels (channel:<id>) or for a kind (kind:<kind>); keys the
+    draft already has are kept even when their channel has gone, so an old draft still saves."""
+    targets = variant_targets(board)
+    new = [str(key) for key in variants if key not in kept_keys]
+    if targets is None:
+        bad = [key for key in new if not VARIANT_KEY_PATTERN.match(key)]
+    else:
+        bad = [key for key in new if key not in targets]
+    if not bad:
+        return {}
+    kinds = sorted(key for key in (targets or {}) if key.startswith("kind:"))
+    hint = f" Use channel:<id> of one of this board's channels, or one of {', '.join(kinds)}." if kinds else ""
+    return {"variants": [f"No such channel or kind for a variant: {', '.join(bad)}.{hint}"]}
 
 
 def require_current_version(draft: Draft, version: int | None) -> None:
@@ -137,7 +156,7 @@ def draft_create(
     if not has_board_perm(author, board, CONTRIBUTE):
         raise PermissionDenied("You cannot write drafts on this board.")
     require_access(author, board)  # an unsigned agreement refuses it, naming the agreement
-    title, body, tags, variants = _clean_content(title=title, body=body, tags=tags, variants=variants)
+    title, body, tags, variants = _clean_content(title=title, body=body, tags=tags, variants=variants, board=board)
     draft = Draft.objects.create(board=board, author=author, title=title, body=body, tags=tags, variants=variants)
     record_revision(draft, author)
     DraftEvent.objects.create(draft=draft, actor=author, transition="create", source="", target=draft.state)
@@ -171,6 +190,8 @@ def draft_update(
         body=draft.body if body is None else body,
         tags=draft.tags if tags is None else tags,
         variants=draft.variants if variants is None else variants,
+        board=draft.board,
+        kept_keys=set(draft.variants),
     )
     if (title, body, tags, variants) == (draft.title, draft.body, draft.tags, draft.variants):
         return draft

@@ -155,7 +155,7 @@ def draft_create(request, slug: str):
     board = board_get_for_user(request.user, slug=slug)
     if request.method == "GET":
         require_access(request.user, board)  # to the agreement first; a POST keeps its text (draft_create refuses)
-    form = DraftForm(request.POST or None)
+    form = DraftForm(request.POST or None, board=board)
     image_form = DraftImageForm(request.POST or None, request.FILES or None, auto_id="id_image_%s")
     wants_image = request.method == "POST" and bool(request.FILES.get("file"))
     status = 200
@@ -188,7 +188,7 @@ def draft_edit(request, draft_id: int):
     draft = selectors.draft_get_for_user(request.user, draft_id)
     status = 200
     if request.method == "POST":
-        form = DraftForm(request.POST)
+        form = DraftForm(request.POST, draft=draft)
         if form.is_valid():
             try:
                 with report_service_errors(request):
@@ -206,7 +206,7 @@ def draft_edit(request, draft_id: int):
     else:
         if not rules.can_edit(draft, request.user):
             raise PermissionDenied("This draft cannot be edited now.")
-        form = DraftForm(initial=DraftForm.initial_for(draft))
+        form = DraftForm(initial=DraftForm.initial_for(draft), draft=draft)
     # On a conflict the user keeps what they typed; the page shows the newer version beside it.
     return _render_edit(request, draft, form, status)
 
@@ -248,7 +248,7 @@ def _image_action(request, draft, service_call=None, *, alt_text: str = ""):
     if not request.htmx:
         if status == 200:
             return redirect("draft-edit", draft_id=draft.pk)
-        form = DraftForm(initial=DraftForm.initial_for(draft))
+        form = DraftForm(initial=DraftForm.initial_for(draft), draft=draft)
         return _render_edit(request, draft, form, status, alt_text=alt_text)
     context = {"draft": draft, "fragment": True, **images_context(draft, alt_text=alt_text)}
     return render(request, "drafts/_images.html", context, status=status)

@@ -7,8 +7,13 @@ class PublishingConfig(AppConfig):
     name = "publishing"
 
     def ready(self) -> None:
-        from drafts.gates import register_argument_check, register_argument_choices, register_transition_effect
-        from publishing import services
+        from drafts.gates import (
+            register_argument_check,
+            register_argument_choices,
+            register_transition_effect,
+            register_variant_targets,
+        )
+        from publishing import selectors, services
         from publishing.services import publications
 
         register_argument_check("schedule", publications.schedule_arguments_check)
@@ -18,3 +23,4 @@ class PublishingConfig(AppConfig):
         register_transition_effect("schedule", services.publications_schedule)
         register_transition_effect("retry", services.publications_retry_failed)
         register_transition_effect("unschedule", services.publications_cancel)
+        register_variant_targets(selectors.variant_targets)

@@ -32,7 +32,7 @@ class Channel(models.Model):
     settings = models.JSONField(
         default=dict,
         blank=True,
-        help_text='Non-secret settings: e.g. {"url": "https://...", "variant": "x"} (which draft variant to send).',
+        help_text='Non-secret settings of its kind, e.g. {"url": "https://..."}.',
     )
     credentials_token = models.TextField(blank=True, editable=False)
     is_active = models.BooleanField(default=True)

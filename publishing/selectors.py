@@ -4,7 +4,8 @@ from django.http import Http404
 from contributors.permissions import require_manager
 from contributors.roles import MANAGE, REVIEW
 from contributors.selectors import board_get_for_user, board_ids_with_perm
-from publishing.models import Channel, Publication
+from publishing.models import Channel, ChannelKind, Publication
+from publishing.rendering import channel_key, kind_key
 from publishing.rendering.previews import rendering_for
 
 NO_SUCH_CHANNEL = "No such channel."
@@ -73,3 +74,17 @@ def draft_previews(draft) -> list[dict]:
             }
         )
     return previews
+
+
+def variant_targets(board, *, offered: bool = False) -> dict[str, str]:
+    """What a draft on this board may carry its own text for: each of its channels (`channel:<id>`, the
+    inactive ones too, so switching a channel off does not make its drafts unsavable) and each kind.
+    offered: what the editor offers a box for, the active channels."""
+    channels = Channel.objects.filter(board_id=board.pk).order_by("name", "pk")
+    if offered:
+        channels = channels.filter(is_active=True)
+    targets = {channel_key(channel.pk): f"{channel.name} ({channel.get_kind_display()})" for channel in channels}
+    if offered:
+        return targets
+    targets.update({kind_key(kind.value): f"Every {kind.label} channel" for kind in ChannelKind})
+    return targets

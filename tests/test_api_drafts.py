@@ -146,7 +146,7 @@ def assert_draft_shape(data: dict) -> None:
 
 def test_it_serializes_a_draft_with_the_documented_keys_and_types(personas, api):
     draft = make_draft(
-        personas.board, personas.contributor, title="Shape", body="Body", tags=["launch"], variants={"x": "Short"}
+        personas.board, personas.contributor, title="Shape", body="Body", tags=["launch"], variants={"kind:x": "Short"}
     )
     detail = api("contributor").get(f"/api/drafts/{draft.pk}/").json()
     assert_draft_shape(detail)
@@ -155,7 +155,7 @@ def test_it_serializes_a_draft_with_the_documented_keys_and_types(personas, api)
     assert detail["author"] == personas.contributor.pk
     assert (detail["title"], detail["body"], detail["state"], detail["version"]) == ("Shape", "Body", "draft", 1)
     assert detail["tags"] == ["launch"]
-    assert detail["variants"] == {"x": "Short"}
+    assert detail["variants"] == {"kind:x": "Short"}
     assert aware(detail["created_at"]) == draft.created_at
     assert sorted(detail["available_transitions"]) == ["archive", "submit"]
 

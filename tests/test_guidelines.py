@@ -287,7 +287,7 @@ def test_it_checks_as_the_contributor_types(personas, web_client_for):
     add_rule(personas, "length_limit", WARNING, channel="x", max_length=5)
     url = reverse("guidelines-check", args=[personas.board.slug])
     response = web_client_for("contributor").post(
-        url, {"title": "Hi", "body": "so\nsynergy", "variant_x": "too long"}, HTTP_HX_REQUEST="true"
+        url, {"title": "Hi", "body": "so\nsynergy", "variant_kind_x": "too long"}, HTTP_HX_REQUEST="true"
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -430,7 +430,7 @@ def test_it_loads_demo_guidelines_once_without_blocking_the_demo_drafts(personas
     broken = Draft.objects.get(title=BROKEN_DRAFT_TITLE)
     problems = guideline_check(guideline, title=broken.title, body=broken.body, variants=broken.variants)
     assert {p.kind for p in problems if p.blocking} == {"banned_phrase", "length_limit", "allowed_domains"}
-    clean = make_draft(personas.board, alice, title="Meet the planner", body="Out today.", variants={"x": "Hi"})
+    clean = make_draft(personas.board, alice, title="Meet the planner", body="Out today.", variants={"kind:x": "Hi"})
     draft_transition(draft_id=clean.pk, name="submit", actor=alice)
     assert Draft.objects.filter(title=BROKEN_DRAFT_TITLE).count() == 1
 
@@ -439,7 +439,9 @@ def test_it_explains_a_refused_submit_on_the_draft_page_and_in_the_api(personas,
     add_rule(personas, "length_limit", channel="x", max_length=5)
     from drafts.services import draft_update
 
-    draft_update(draft_id=draft.pk, actor=personas.contributor, version=draft.version, variants={"x": "far too long"})
+    draft_update(
+        draft_id=draft.pk, actor=personas.contributor, version=draft.version, variants={"kind:x": "far too long"}
+    )
     page = web_client_for("contributor").post(reverse("draft-transition", args=[draft.pk, "submit"]))
     assert page.status_code == 400
     assert "X text, line 1, column 6: The X text has 12 characters; the limit is 5." in page.content.decode()

@@ -309,15 +309,25 @@ def test_it_answers_404_for_an_unknown_transition_or_an_invisible_draft(personas
 
 
 def test_it_creates_a_draft_from_the_form(personas, as_user):
+    from tests.factories import make_channel
+
+    channel = make_channel(
+        personas.board, "x", name="X account", settings={}, credentials={"access_token": "t"}
+    )  # the form offers a text per active channel
     client = as_user("contributor")
     page = client.get("/boards/launch/drafts/new/")
     assert page.status_code == 200
     assert 'name="title"' in html(page)
-    assert 'name="variant_x"' in html(page)
+    assert f'name="variant_channel_{channel.pk}"' in html(page)
 
     response = client.post(
         "/boards/launch/drafts/new/",
-        {"title": "From the form", "body": "Hello *world*", "tags": "launch, spring, ", "variant_x": "Short"},
+        {
+            "title": "From the form",
+            "body": "Hello *world*",
+            "tags": "launch, spring, ",
+            f"variant_channel_{channel.pk}": "Short",
+        },
     )
     assert response.status_code == 302
     draft = Draft.objects.get()
@@ -326,7 +336,7 @@ def test_it_creates_a_draft_from_the_form(personas, as_user):
         "From the form",
         "Hello *world*",
         ["launch", "spring"],
-        {"x": "Short"},
+        {f"channel:{channel.pk}": "Short"},
     )
     assert draft.author == personas.contributor
 

@@ -59,7 +59,7 @@ class DraftMaker:
                     title=f"Draft {self.made + i}",
                     body="Body",
                     tags=["launch", f"t{i % 4}"],
-                    variants={"x": "Short"},
+                    variants={"kind:x": "Short"},
                     state=STATES[(self.made + i) % len(STATES)],
                 )
                 for i in range(count)

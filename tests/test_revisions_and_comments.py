@@ -38,12 +38,12 @@ def test_it_stores_revision_1_and_a_create_event_on_create(personas):
         title="  Hello  ",
         body="Body",
         tags=["launch", "launch", " spring "],
-        variants={"x": "Short", "linkedin": "  "},
+        variants={"kind:x": "Short", "kind:linkedin": "  "},
     )
     assert (draft.title, draft.tags, draft.variants, draft.version, draft.state) == (
         "Hello",
         ["launch", "spring"],
-        {"x": "Short"},
+        {"kind:x": "Short"},
         1,
         "draft",
     )
@@ -53,7 +53,7 @@ def test_it_stores_revision_1_and_a_create_event_on_create(personas):
         "Hello",
         "Body",
         ["launch", "spring"],
-        {"x": "Short"},
+        {"kind:x": "Short"},
         personas.contributor,
     )
     [event] = DraftEvent.objects.filter(draft=draft)
@@ -75,7 +75,7 @@ def test_it_stores_a_revision_and_bumps_the_version_on_each_real_change(personas
     update(draft, personas.contributor, title="Second title")
     update(draft, personas.contributor, body="A new body")
     update(draft, personas.reviewer, tags=["pillar"])
-    updated = update(draft, personas.contributor, variants={"x": "Short post"})
+    updated = update(draft, personas.contributor, variants={"kind:x": "Short post"})
 
     assert updated.version == 5
     assert Draft.objects.get(pk=draft.pk).version == 5
@@ -85,7 +85,7 @@ def test_it_stores_a_revision_and_bumps_the_version_on_each_real_change(personas
         "Second title",
         "A new body",
         ["pillar"],
-        {"x": "Short post"},
+        {"kind:x": "Short post"},
     )
     assert DraftRevision.objects.get(draft=draft, number=4).author == personas.reviewer
     assert DraftRevision.objects.get(draft=draft, number=2).title == "Second title"
@@ -243,7 +243,7 @@ def test_it_diffs_title_body_tags_and_variants(personas):
         title="Old title",
         body="line one\nline two",
         tags=["alpha"],
-        variants={"x": "short"},
+        variants={"kind:x": "short"},
     )
     update(
         draft,
@@ -251,7 +251,7 @@ def test_it_diffs_title_body_tags_and_variants(personas):
         title="New title",
         body="line one\nline 2",
         tags=["beta"],
-        variants={"x": "shorter", "linkedin": "A longer post"},
+        variants={"kind:x": "shorter", "kind:linkedin": "A longer post"},
     )
     old, new = revision_pair(draft, from_number=None, to_number=None)
     assert (old.number, new.number) == (1, 2)
@@ -265,7 +265,7 @@ def test_it_diffs_title_body_tags_and_variants(personas):
         "+line 2",
         "-Tags: alpha",
         "+Tags: beta",
-        "+[linkedin]",
+        "+[kind:linkedin]",
         "+A longer post",
         "-short",
         "+shorter",

@@ -55,21 +55,24 @@ def test_a_draft_text_over_its_limit_is_refused_by_the_api(personas, api_client_
 
 def test_a_variant_over_its_limit_is_refused_on_create_and_update(personas, api_client_for):
     client = api_client_for("contributor")
-    payload = {"board": personas.board.pk, "title": "T", "variants": {"x": over(limits.DRAFT_VARIANT_MAX_CHARS)}}
+    payload = {"board": personas.board.pk, "title": "T", "variants": {"kind:x": over(limits.DRAFT_VARIANT_MAX_CHARS)}}
     response = client.post("/api/drafts/", payload, format="json")
     assert response.status_code == 400
-    assert "100,000 characters; over: x" in response.json()["variants"][0]
+    assert "100,000 characters; over: kind:x" in response.json()["variants"][0]
     assert not Draft.objects.exists()
     draft = make_draft(personas.board, personas.contributor)
     response = client.patch(
         f"/api/drafts/{draft.pk}/",
-        {"version": draft.version, "variants": {"x": over(limits.DRAFT_VARIANT_MAX_CHARS)}},
+        {"version": draft.version, "variants": {"kind:x": over(limits.DRAFT_VARIANT_MAX_CHARS)}},
         format="json",
     )
     assert response.status_code == 400
     assert DraftRevision.objects.filter(draft=draft).count() == 1
     draft_update(
-        draft_id=draft.pk, actor=personas.contributor, version=1, variants={"x": at(limits.DRAFT_VARIANT_MAX_CHARS)}
+        draft_id=draft.pk,
+        actor=personas.contributor,
+        version=1,
+        variants={"kind:x": at(limits.DRAFT_VARIANT_MAX_CHARS)},
     )
 
 
@@ -77,8 +80,19 @@ def test_a_draft_has_at_most_so_many_variants(personas):
     too_many = {f"c{i}": "text" for i in range(limits.DRAFT_VARIANTS_MAX + 1)}
     with pytest.raises(ValidationError, match="At most 20 channels"):
         draft_create(board=personas.board, author=personas.contributor, title="T", variants=too_many)
-    too_many.pop("c0")
-    draft_create(board=personas.board, author=personas.contributor, title="T", variants=too_many)
+    # Twenty is allowed: every kind, and nine channels of the board (variant keys name real targets).
+    from publishing.models import ChannelKind
+    from tests.factories import make_channel
+
+    channels = [
+        make_channel(
+            personas.board, "mastodon", name=f"M{i}", settings={"url": "https://m.example"}, credentials={"token": "t"}
+        )
+        for i in range(limits.DRAFT_VARIANTS_MAX - len(ChannelKind))
+    ]
+    twenty = {f"kind:{kind}": "text" for kind in ChannelKind.values} | {f"channel:{c.pk}": "text" for c in channels}
+    assert len(twenty) == limits.DRAFT_VARIANTS_MAX
+    draft_create(board=personas.board, author=personas.contributor, title="T", variants=twenty)
 
 
 def test_a_draft_update_over_the_body_limit_changes_nothing(personas):

@@ -37,6 +37,19 @@ CHANNEL_LABELS = {
 }
 
 
+def channel_label(key: str) -> str:
+    """A variant's name in messages: kind:x (or x) -> X; channel:12 -> channel 12."""
+    kind = key.removeprefix("kind:")
+    if kind in CHANNEL_LABELS:
+        return CHANNEL_LABELS[kind]
+    return key.replace("channel:", "channel ")
+
+
+def kind_variant(variants: dict[str, str], kind: str) -> str:
+    """The variant written for every channel of a kind (kind:x; x as drafts keyed it before channels)."""
+    return variants.get(f"kind:{kind}") or variants.get(kind, "")
+
+
 @dataclass(frozen=True)
 class TextParts:
     """What a draft says, as the checks see it. `author_role` is the writer's role on the board."""
@@ -71,7 +84,7 @@ class Problem:
 
     @property
     def where(self) -> str:
-        place = f"{CHANNEL_LABELS.get(self.channel, self.channel)} text" if self.field == "variant" else self.field
+        place = f"{channel_label(self.channel)} text" if self.field == "variant" else self.field
         place = place[0].upper() + place[1:]
         if self.line is not None:
             place += f", line {self.line}, column {self.column}"
@@ -276,7 +289,7 @@ class RequiredDisclosure(Rule):
                 self.report(
                     findings,
                     message=f"This post is published on its own and lacks the disclosure “{disclosure}”.",
-                    fix=f"Add “{disclosure}” to the {CHANNEL_LABELS.get(channel, channel)} text.",
+                    fix=f"Add “{disclosure}” to the {channel_label(channel)} text.",
                     field="variant",
                     channel=channel,
                 )
@@ -318,7 +331,7 @@ class RequiredHashtag(Rule):
             for rule in rules:
                 hashtag = rule.params["hashtag"]
                 if scanning.fold(hashtag) not in present:
-                    where = "the body" if name == "body" else f"the {CHANNEL_LABELS.get(channel, channel)} text"
+                    where = "the body" if name == "body" else f"the {channel_label(channel)} text"
                     rule.report(
                         findings,
                         message=f"The hashtag {hashtag} is missing.",
@@ -352,7 +365,7 @@ class LengthLimit(Rule):
     def find(cls, rules, parts, findings):
         for rule in rules:
             channel, limit = rule.params["channel"], rule.params["max_length"]
-            text = parts.variants.get(channel, "")
+            text = kind_variant(parts.variants, channel)
             if len(text) > limit:
                 rule.report(
                     findings,

@@ -53,7 +53,7 @@ def load_demo(*, boards, users) -> None:
                 title=BROKEN_DRAFT_TITLE,
                 body="Launch week was pure synergy.\nSee https://elsewhere.example/story for the game changer.",
                 tags=["story"],
-                variants={"x": "Launch week was pure synergy. " + "We planned every hour together. " * 9},
+                variants={"kind:x": "Launch week was pure synergy. " + "We planned every hour together. " * 9},
             )
     if "community" in boards:
         _load_board(boards["community"], manager, brand="", tone=COMMUNITY_TONE, rules=COMMUNITY_RULES)

@@ -18,7 +18,7 @@ from contributors.guidelines import selectors, services
 from contributors.guidelines.forms import RULE_FORMS, GuidelineForm, RuleKindChoice, RuleKindForm
 from contributors.permissions import has_board_perm, require_manager
 from contributors.roles import MANAGE
-from drafts.forms import VARIANT_CHANNELS
+from drafts.forms import variants_from_post
 from drafts.selectors import draft_get_for_user
 
 
@@ -211,13 +211,12 @@ def guidelines_check(request, slug: str):
         draft = draft_get_for_user(request.user, draft_id)
         if draft.board_id == guideline.board.pk:
             author = draft.author
-    variants = {key: request.POST.get(f"variant_{key}", "") for key, _ in VARIANT_CHANNELS}
     try:
         report = selectors.guideline_check(
             guideline,
             title=" ".join(request.POST.get("title", "").split()),
             body=request.POST.get("body", ""),
-            variants={key: text for key, text in variants.items() if text.strip()},
+            variants=variants_from_post(request.POST),
             author_role=selectors.role_for_checks(author, guideline.board),
         )
     except ValidationError as too_long:

@@ -14,10 +14,10 @@ The body (JSON, keys sorted) of a post:
 
 `text` is the post's Markdown as written (the channel's variant, or the body) and `html` the same rendered
 and sanitised, as the blog and newsletter channels get it. `images` is always present (an empty list for a
-post without pictures), in the draft's order; `data_base64` is the image itself (standard base64), and `size` and `sha256` describe the decoded bytes, so a receiver
-can check them. The signature covers the whole body, images included. Images are JPEG or PNG, stored
-without metadata; receivers should allow for bodies of several megabytes. A connection test sends
-{"event": "ping"}.
+post without pictures), in the draft's order; `data_base64` is the image itself (standard base64), and
+`size` and `sha256` describe the decoded bytes, so a receiver can check them. The signature covers the
+whole body, images included. Images are JPEG or PNG, stored without metadata; receivers should allow for
+bodies of several megabytes. A connection test sends {"event": "ping"}.
 
 Settings: {"url": "https://receiver.example/hook", "receiver_deduplicates": true}. Credentials: {"secret"}.
 
