@@ -38,6 +38,8 @@ def publications_schedule(*, draft: Draft, actor=None) -> list[Publication]:
 
     A channel that already published this draft keeps its publication: rescheduling never re-posts.
     """
+    if draft.publish_at is None:
+        raise ValidationError({"publish_at": ["Say when to publish."]})
     channels = list(Channel.objects.filter(board=draft.board_id, is_active=True))
     problems = [f"{channel.name}: {problem}" for channel in channels for problem in post_problems(draft, channel)]
     if problems:
@@ -78,6 +80,8 @@ def publications_cancel(*, draft: Draft, actor=None) -> int:
 def publications_retry_failed(*, draft: Draft, actor=None) -> int:
     """On retry: only the failed channels go again, at the draft's (new) publish time, with the content as
     it is now (the manager's retry is what approves it, audited on the transition)."""
+    if draft.publish_at is None:
+        raise ValidationError({"publish_at": ["Say when to publish."]})
     failed = Publication.objects.filter(draft=draft, state=PublicationState.FAILED).select_related("channel")
     now = timezone.now()
     for publication in failed:
@@ -213,7 +217,7 @@ def post_for_channel(draft: Draft, channel: Channel, *, idempotency_key: str) ->
         board=draft.board.name,
         images=tuple(
             PostImage(
-                name=image.file.name,
+                name=image.file.name or "",
                 content_type=image.content_type,
                 alt_text=image.alt_text,
                 width=image.width,
