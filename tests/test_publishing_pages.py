@@ -65,9 +65,7 @@ def test_it_keeps_the_stored_credentials_when_the_field_is_left_empty(channel, w
 
 
 def test_it_explains_bad_channel_input(personas, web_client_for):
-    response = web_client_for("manager").post(
-        f"/boards/{personas.board.slug}/channels/", {"kind": "fax", "name": ""}
-    )
+    response = web_client_for("manager").post(f"/boards/{personas.board.slug}/channels/", {"kind": "fax", "name": ""})
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
     response = web_client_for("manager").post(
