@@ -18,10 +18,11 @@ from django.utils import timezone
 
 from drafts.models import Draft, DraftState
 from drafts.services import draft_transition
-from publishing.adapters import AdapterError, NoAdapter, Post, adapter_for
+from publishing.adapters import AdapterError, NoAdapter, Post
 from publishing.adapters.base import PostImage
 from publishing.links import http_url
 from publishing.models import Channel, Publication, PublicationAttempt, PublicationState
+from publishing.services.credentials import adapter_for
 
 logger = logging.getLogger(__name__)
 

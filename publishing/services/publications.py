@@ -5,9 +5,10 @@ from django.utils import timezone
 from cocreate.errors import Conflict
 from drafts.models import DraftEvent
 from drafts.services import draft_transition
-from publishing.adapters import AdapterError, NoAdapter, adapter_for
+from publishing.adapters import AdapterError, NoAdapter
 from publishing.links import http_url
 from publishing.models import Publication, PublicationState
+from publishing.services.credentials import adapter_for
 
 
 def publication_retry(*, publication_id: int, actor) -> DraftEvent:
