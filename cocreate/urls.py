@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from cocreate import auth_api
+from cocreate.api_schema import CachedSchemaView
 from cocreate.health import healthz
 from contributors import api as contributors_api
 from contributors import views as contributors_views
@@ -26,7 +27,7 @@ api_urlpatterns = [
     path("auth/logout-all/", auth_api.LogoutAllView.as_view(), name="api-logout-all"),
     path("auth/tokens/", auth_api.TokenListView.as_view(), name="api-token-list"),
     path("auth/tokens/<str:token_id>/", auth_api.TokenDetailView.as_view(), name="api-token-detail"),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/", CachedSchemaView.as_view(), name="api-schema"),
     # The split view serves its start-up script from a URL (?script), not inline: no CSP exception needed.
     path(
         "docs/",

@@ -1,13 +1,44 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 
 from contributors import services
 from contributors.models import Board, RoleChange, User
+from contributors.profiles.people import validate_visible_name
+
+NAME_FIELDS = ("username", "first_name", "last_name", "display_name")
+
+
+class VisibleNames:
+    """The admin refuses the names the profile page and the invitations refuse (invisible formatting and
+    bidirectional-control characters), at the field that holds one."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in NAME_FIELDS:
+            try:
+                validate_visible_name(cleaned.get(name) or "")
+            except ValidationError as problem:
+                self.add_error(name, problem)
+        return cleaned
+
+
+class UserAdminChangeForm(VisibleNames, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+
+class UserAdminCreationForm(VisibleNames, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    form = UserAdminChangeForm
+    add_form = UserAdminCreationForm
     fieldsets = DjangoUserAdmin.fieldsets + (("Profile", {"fields": ("display_name",)}),)
     list_display = ("username", "display_name", "email", "is_staff", "is_active")
 

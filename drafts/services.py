@@ -234,13 +234,13 @@ def draft_transition(
     is_system = _is_system_transition(draft, name)
     if is_system and actor is not None:
         raise PermissionDenied("Publishing outcomes are reported by the publishing workers only.")
-    if not is_system and not has_transition_perm(method, actor):
+    if not is_system and (actor is None or not has_transition_perm(method, actor)):
         raise PermissionDenied(_refusal(name, draft, actor))
     comment, kwargs = step.clean(draft, arguments)
     kwargs = run_argument_checks(name, draft=draft, arguments=kwargs)
     for_effects = {key: kwargs.pop(key) for key in step.effect_arguments if key in kwargs}
     gate_data = run_submit_checks(draft=draft, actor=actor) if name == "submit" else {}
-    if name == "approve":
+    if name == "approve" and actor is not None:  # always a person: approve is no system step
         kwargs["approvals"] = _record_approval(draft, actor)
 
     source = draft.state
@@ -283,7 +283,7 @@ def _as_json(value):
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def _refusal(name: str, draft: Draft, actor: User) -> str:
+def _refusal(name: str, draft: Draft, actor: User | None) -> str:
     if name == "approve" and rules.is_author(draft, actor):
         return "Nobody approves their own draft: another reviewer must approve it."
     if name == "approve" and rules.can_review(draft, actor) and rules.wrote_round_under_review(draft, actor):

@@ -96,6 +96,9 @@ class GuardedBackend(httpcore.SyncBackend):
 
 
 def guarded_transport() -> httpx.HTTPTransport:
+    # No HTTP_PROXY / HTTPS_PROXY: a client given a transport does not read them, and rightly so: through a
+    # proxy, the proxy would resolve and connect to the platform's host, and the address check above would
+    # see only the proxy's address. Filter egress at the network too if policy needs a proxy.
     transport = httpx.HTTPTransport()
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
     # httpx builds its pool without a way to pass a network backend: rebuild it with ours.

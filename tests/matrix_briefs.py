@@ -74,7 +74,7 @@ def brief_json(ctx) -> dict:
 
 
 def brief_edit_json(ctx) -> dict:
-    return {"topic": "Customer stories, revised", "max_claims": 5}
+    return {"topic": "Customer stories, revised", "max_claims": 5, "version": _brief(ctx).version}
 
 
 def page_links_to_brief(response, ctx) -> bool:

@@ -1,5 +1,6 @@
 """Permission matrix rows for guidelines: members read them and run checks, managers (and admins) change them."""
 
+from contributors.guidelines.models import Guideline
 from contributors.guidelines.services import guideline_rule_create
 
 
@@ -24,6 +25,10 @@ def matrix_entries(m) -> list:
 
     def guideline_form(ctx):
         return {"brand": "Say **planner** in lower case.", "tone": "Warm and direct."}
+
+    def guideline_json(ctx):
+        version = Guideline.objects.filter(board=ctx.personas.board).values_list("version", flat=True).first()
+        return {**guideline_form(ctx), "version": version or 0}
 
     def rule_form(ctx):
         return {"kind": "required_hashtag", "severity": "warning", "hashtag": "#launch"}
@@ -68,7 +73,7 @@ def matrix_entries(m) -> list:
               seen_by=members),
         m.api("api-guideline-detail",     "GET",    E(401, 404, 200, 200, 200, 200), kwargs=m.board_pk),
         m.api("api-guideline-detail",     "PATCH",  E(401, 404, 403, 403, 200, 200), kwargs=m.board_pk,
-              data=guideline_form),
+              data=guideline_json),
         m.api("api-guideline-check",      "POST",   E(401, 404, 200, 200, 200, 200), kwargs=m.board_pk,
               data=check_json),
         m.api("api-guideline-versions",   "GET",    E(401, 404, 200, 200, 200, 200), kwargs=m.board_pk),

@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from publishing import services
-from publishing.adapters import AdapterError, Post, adapter_for
+from publishing.adapters import AdapterError, Post
 from publishing.adapters.bluesky import rkey_for
 from publishing.models import Channel, Publication, PublicationAttempt
+from publishing.services import adapter_for  # as the workers have it: storing refreshed tokens
 from publishing.standins.bluesky import BlueskyStandIn, Fault, cid_for
 from tests.adapter_image_helpers import add_image, noisy_png
 from tests.factories import advance, make_channel, make_image_bytes, run_due

@@ -11,8 +11,9 @@ from django.utils import timezone
 from cocreate.errors import Conflict
 from drafts.services import draft_transition
 from publishing import services
-from publishing.adapters import AdapterError, adapter_for
+from publishing.adapters import AdapterError
 from publishing.models import Channel, Publication
+from publishing.services import adapter_for  # as the workers have it: storing refreshed tokens
 from publishing.standins.linkedin import Fault, LinkedInStandIn
 from tests.adapter_image_helpers import add_image
 from tests.factories import advance, make_channel, run_due

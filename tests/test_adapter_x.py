@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from publishing import services
-from publishing.adapters import AdapterError, Post, adapter_for
+from publishing.adapters import AdapterError, Post
 from publishing.adapters.base import PostImage
 from publishing.adapters.x import weighted_length
 from publishing.models import Channel, Publication, PublicationAttempt
+from publishing.services import adapter_for  # as the workers have it: storing refreshed tokens
 from publishing.standins.x import Fault, XStandIn
 from tests.adapter_image_helpers import add_image, noisy_png
 from tests.factories import advance, make_channel, make_image_bytes, run_due

@@ -527,7 +527,9 @@ def test_it_answers_409_with_the_reason_for_a_refused_api_claim(personas, brief,
 
 def test_it_updates_and_closes_a_brief_through_the_api(personas, brief, api_client_for):
     api = api_client_for("manager")
-    response = api.patch(f"/api/briefs/{brief.pk}/", {"topic": "Renamed", "max_claims": 4}, format="json")
+    response = api.patch(
+        f"/api/briefs/{brief.pk}/", {"topic": "Renamed", "max_claims": 4, "version": brief.version}, format="json"
+    )
     assert response.status_code == 200
     assert (response.json()["topic"], response.json()["max_claims"]) == ("Renamed", 4)
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from publishing import services
 from publishing.standins.email import SmtpStandIn
 from publishing.standins.mastodon import MastodonStandIn
+from tests.factories import make_channel
 
 TOKEN = "token-entered-for-the-first-instance"
 
@@ -31,13 +32,8 @@ def elsewhere():
 
 @pytest.fixture
 def channel(personas, first):
-    return services.channel_create(
-        board=personas.board,
-        actor=None,
-        kind="mastodon",
-        name="Toots",
-        settings={"url": first.base},
-        credentials={"token": TOKEN},
+    return make_channel(
+        personas.board, "mastodon", name="Toots", settings={"url": first.base}, credentials={"token": TOKEN}
     )
 
 

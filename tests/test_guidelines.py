@@ -352,7 +352,7 @@ def test_it_serves_guidelines_with_their_rules(personas, api_client_for):
 
 def test_it_lets_managers_update_through_the_api(personas, api_client_for):
     response = api_client_for("manager").patch(
-        f"/api/guidelines/{personas.board.pk}/", {"tone": "Short sentences."}, format="json"
+        f"/api/guidelines/{personas.board.pk}/", {"tone": "Short sentences.", "version": 0}, format="json"
     )
     assert response.status_code == 200
     assert response.json()["version"] == 1

@@ -12,7 +12,7 @@ from publishing.egress import is_public
 from publishing.models import Publication
 from publishing.standins.email import SmtpStandIn
 from publishing.standins.webhook import WebhookStandIn
-from tests.factories import advance, run_due
+from tests.factories import advance, make_channel, run_due
 
 SECRET = "egress-test-secret"
 
@@ -28,13 +28,8 @@ def receiver():
 @pytest.fixture
 def webhook(personas, receiver):
     """Made while private addresses are allowed (as in development), then the guard is switched on."""
-    return services.channel_create(
-        board=personas.board,
-        actor=None,
-        kind="webhook",
-        name="Hook",
-        settings={"url": receiver.url},
-        credentials={"secret": SECRET},
+    return make_channel(
+        personas.board, "webhook", name="Hook", settings={"url": receiver.url}, credentials={"secret": SECRET}
     )
 
 

@@ -17,9 +17,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from publishing import services
-from publishing.adapters import AdapterError, Post, adapter_for
+from publishing.adapters import AdapterError, Post
 from publishing.adapters.bluesky import COLLECTION, rkey_for
 from publishing.models import Channel, Publication
+from publishing.services import adapter_for  # as the workers have it: storing refreshed sessions
 from tests.factories import advance, make_channel, run_due
 from tests.realservers.bluesky import RealBluesky, missing_requirements
 

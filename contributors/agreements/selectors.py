@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from contributors.agreements.models import Acceptance, Agreement, AgreementRequirement, AgreementVersion
-from contributors.models import Board, BoardGroupObjectPermission, BoardUserObjectPermission
+from contributors.models import Board, BoardGroupObjectPermission, BoardUserObjectPermission, User
 from contributors.permissions import is_site_admin
 from contributors.roles import MANAGE, VIEW, role_from_permissions
 from contributors.selectors import board_ids_with_perm, board_members, boards_for_user
@@ -39,6 +39,8 @@ class Obligation:
     def describe(self) -> str:
         if self.expired:
             return f"“{self.agreement.title}” ended on {self.agreement.ends_on:%Y-%m-%d}"
+        if self.version is None:
+            return f"“{self.agreement.title}”"
         return f"“{self.agreement.title}” (version {self.version.number})"
 
 
@@ -77,12 +79,10 @@ def obligations_for_user(user, *, board_id: int | None = None) -> list[Obligatio
     """
     if user is None or not user.is_authenticated or not user.is_active or is_site_admin(user):
         return []
-    requirements = AgreementRequirement.objects.filter(board__in=board_ids_with_perm(user, VIEW)).select_related(
-        "agreement"
-    )
+    query = AgreementRequirement.objects.filter(board__in=board_ids_with_perm(user, VIEW)).select_related("agreement")
     if board_id is not None:
-        requirements = requirements.filter(board_id=board_id)
-    requirements = list(requirements)
+        query = query.filter(board_id=board_id)
+    requirements = list(query)
     if not requirements:
         return []
     roles = _roles_on_boards(user, {r.board_id for r in requirements})
@@ -146,7 +146,7 @@ class ReportRow:
 def agreement_report(agreement: Agreement) -> tuple[AgreementVersion | None, list[ReportRow]]:
     """Who must accept the agreement and where they stand, plus every acceptance of any version."""
     version = current_versions([agreement.pk]).get(agreement.pk)
-    required: dict[int, tuple[object, list[str]]] = {}
+    required: dict[int, tuple[User, list[str]]] = {}
     for requirement in agreement.requirements.select_related("board"):
         for member, role in board_members(requirement.board):
             if role == requirement.role:
@@ -158,15 +158,15 @@ def agreement_report(agreement: Agreement) -> tuple[AgreementVersion | None, lis
         is_current = version is not None and acceptance.version_id == version.pk
         if is_current:
             seen_current.add(acceptance.user_id)
-        roles = "; ".join(required.get(acceptance.user_id, (None, []))[1])
+        roles = "; ".join(required[acceptance.user_id][1]) if acceptance.user_id in required else ""
         if acceptance.user_id not in required:
             status = "not required"
         else:
             status = "accepted" if is_current else "accepted an older version"
         rows.append(ReportRow(acceptance.user, roles, acceptance, status))
-    for user_id, (member, roles) in sorted(required.items(), key=lambda item: item[1][0].username):
+    for user_id, (member, member_roles) in sorted(required.items(), key=lambda item: item[1][0].username):
         if user_id not in seen_current:
-            rows.append(ReportRow(member, "; ".join(roles), None, "not accepted"))
+            rows.append(ReportRow(member, "; ".join(member_roles), None, "not accepted"))
     return version, rows
 
 
@@ -246,9 +246,9 @@ def board_agreement_rows(board: Board) -> list[BoardAgreementRow]:
     rows = []
     for agreement_id, agreement in sorted(agreements.items(), key=lambda item: (item[1].title, item[0])):
         bound = [user for user, role in members if role in roles[agreement_id]]
-        version = in_force.get(agreement_id)
-        signed = sum((version.pk, user.pk) in signers for user in bound) if version else 0
+        current = in_force.get(agreement_id)
+        signed = sum((current.pk, user.pk) in signers for user in bound) if current else 0
         rows.append(
-            BoardAgreementRow(agreement, roles[agreement_id], version, upcoming.get(agreement_id), signed, len(bound))
+            BoardAgreementRow(agreement, roles[agreement_id], current, upcoming.get(agreement_id), signed, len(bound))
         )
     return rows

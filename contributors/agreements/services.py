@@ -118,7 +118,7 @@ def agreement_require(*, agreement: Agreement, board: Board, role: str, actor: U
 
 
 def pdf_digest(pdf: UploadedFile) -> str:
-    if pdf.size > MAX_PDF_BYTES:
+    if pdf.size is None or pdf.size > MAX_PDF_BYTES:
         raise ValidationError({"pdf": [f"The PDF is limited to {MAX_PDF_BYTES // (1024 * 1024)} MB."]})
     pdf.seek(0)
     if pdf.read(5) != b"%PDF-":
@@ -163,7 +163,7 @@ def agreement_version_publish(
     if pdf is not None:
         # Hash before the storage renames the file: the digest is of exactly the bytes people sign.
         version.sha256 = pdf_digest(pdf)
-        version.pdf.save(pdf.name, pdf, save=False)
+        version.pdf.save(pdf.name or "agreement.pdf", pdf, save=False)
     else:
         version.sha256 = document_digest(body=body)
     version.save()
@@ -232,21 +232,19 @@ def submit_check(*, draft, actor) -> dict:
         from contributors.agreements.gate import require_access
 
         require_access(actor, draft.board, action="submit drafts on")
-    in_force = [o for o in obligations if o.version is not None]
-    if not in_force:
-        return {}
-    return {
-        "agreements": [
-            {
-                "id": o.agreement.pk,
-                "title": o.agreement.title,
-                "version": o.version.number,
-                "sha256": o.version.sha256,
-                "accepted_at": o.acceptance.accepted_at.isoformat(),
-            }
-            for o in in_force
-        ]
-    }
+    # None is outstanding, so every obligation with a version in force has its acceptance.
+    in_force = [
+        {
+            "id": o.agreement.pk,
+            "title": o.agreement.title,
+            "version": o.version.number,
+            "sha256": o.version.sha256,
+            "accepted_at": o.acceptance.accepted_at.isoformat(),
+        }
+        for o in obligations
+        if o.version is not None and o.acceptance is not None
+    ]
+    return {"agreements": in_force} if in_force else {}
 
 
 def agreement_expiry_reminders_send(*, notice_days: int = EXPIRY_NOTICE_DAYS) -> int:

@@ -57,10 +57,9 @@ class BriefUpdateSerializer(serializers.Serializer):
     deadline = serializers.DateTimeField(required=False)
     max_claims = serializers.IntegerField(required=False)
     version = serializers.IntegerField(
-        required=False,
         min_value=0,
         max_value=2**31 - 1,
-        help_text="The brief's version you started from; if given, refused with 409 when stale.",
+        help_text="The brief's version you started editing from (409 when stale).",
     )
 
 

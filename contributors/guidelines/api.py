@@ -14,6 +14,7 @@ from contributors.guidelines.serializers import (
     CheckResultSerializer,
     CheckSerializer,
     GuidelineSerializer,
+    GuidelineUpdateSerializer,
     GuidelineVersionSerializer,
     RuleSerializer,
     RuleUpdateSerializer,
@@ -64,9 +65,10 @@ class GuidelineViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(GuidelineSerializer(self._guideline()).data)
 
+    @extend_schema(request=GuidelineUpdateSerializer, responses={200: GuidelineSerializer})
     def partial_update(self, request, pk=None):
         board = selectors.guideline_readable_board(request.user, pk=_int(pk))
-        serializer = GuidelineSerializer(data=request.data, partial=True)
+        serializer = GuidelineUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         guideline = services.guideline_update(board=board, actor=request.user, **serializer.validated_data)
         return Response(GuidelineSerializer(guideline).data)

@@ -64,6 +64,20 @@ class GuidelineSerializer(serializers.Serializer):
         return RuleSerializer(rules, many=True).data
 
 
+class GuidelineUpdateSerializer(serializers.Serializer):
+    """A change of the brand guidelines: it must say which version it started from, like a draft's edit."""
+
+    brand = serializers.CharField(
+        allow_blank=True, required=False, trim_whitespace=False, max_length=limits.GUIDELINE_TEXT_MAX_CHARS
+    )
+    tone = serializers.CharField(
+        allow_blank=True, required=False, trim_whitespace=False, max_length=limits.GUIDELINE_TEXT_MAX_CHARS
+    )
+    version = serializers.IntegerField(
+        min_value=0, max_value=2**31 - 1, help_text="The version you started editing from (0 for none; 409 when stale)."
+    )
+
+
 class GuidelineVersionSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.username", read_only=True, allow_null=True, default=None)
 

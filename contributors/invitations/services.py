@@ -208,7 +208,9 @@ def invitation_accept(*, token: str, user: User) -> Invitation:
         _refuse(invitation)
     invitation.refresh_from_db()
     current = board_role(user, invitation.board)
-    if current != SITE_ADMIN and (current is None or ROLE_ORDER.index(current) < ROLE_ORDER.index(invitation.role)):
+    if current != SITE_ADMIN and (
+        current is None or ROLE_ORDER.index(Role(current)) < ROLE_ORDER.index(Role(invitation.role))
+    ):
         if not has_board_perm(invitation.inviter, invitation.board, MANAGE):
             raise PermissionDenied("The person who invited you can no longer add members to this board.")
         board_role_grant(board=invitation.board, user=user, role=invitation.role, actor=invitation.inviter)
@@ -224,7 +226,7 @@ def invitation_accept_new_user(*, token: str, name: str, password: str) -> tuple
     if users.filter(email__iexact=invitation.email).exists() or users.filter(username=invitation.email).exists():
         raise ValidationError({"__all__": "An account with this e-mail address exists: log in to accept."})
     user = users.model(username=invitation.email, email=invitation.email, display_name=name[:150])
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     if not name:
         errors["name"] = "Tell us your name."
     for field, value in (("name", name), ("__all__", invitation.email)):  # the address becomes the username

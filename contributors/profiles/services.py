@@ -1,5 +1,7 @@
 """Writes for profiles and the boards' portfolio policy. Views, the API and the admin call these only."""
 
+from typing import cast
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -13,7 +15,8 @@ from contributors.profiles.people import validate_visible_name
 MAX_LINKS = 5
 MAX_LINK_LENGTH = 200
 MAX_BIO_LENGTH = 2000
-MAX_DISPLAY_NAME_LENGTH = User._meta.get_field("display_name").max_length
+# A CharField always has a max_length; the field API types it as optional.
+MAX_DISPLAY_NAME_LENGTH = cast(int, User._meta.get_field("display_name").max_length)
 _UNSET = object()
 
 

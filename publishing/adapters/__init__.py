@@ -8,11 +8,12 @@ import importlib
 import pkgutil
 
 from publishing.adapters.base import Adapter, AdapterError, Post, PublishResult
+from publishing.adapters.credentials import CredentialStore
 
 
 def _discover() -> dict[str, type[Adapter]]:
     for module in pkgutil.iter_modules(__path__):
-        if module.name != "base":
+        if module.name not in ("base", "credentials"):
             importlib.import_module(f"{__name__}.{module.name}")
     return {cls.kind: cls for cls in _subclasses(Adapter) if cls.kind}
 
@@ -30,9 +31,11 @@ class NoAdapter(Exception):
     pass
 
 
-def adapter_for(channel) -> Adapter:
+def adapter_for(channel, credential_store: CredentialStore | None = None) -> Adapter:
+    """The channel's adapter. Where refreshed credentials must be stored, publishing.services.adapter_for
+    passes the store that writes them to the channel's row."""
     try:
-        return REGISTRY[channel.kind](channel)
+        return REGISTRY[channel.kind](channel, credential_store)
     except KeyError:
         raise NoAdapter(f"No adapter for {channel.kind!r} channels yet.") from None
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import httpx
 from django.conf import settings
 
+from publishing.adapters.credentials import CredentialStore, MemoryCredentials
 from publishing.egress import AddressRefused, guarded_transport
 
 
@@ -153,8 +154,23 @@ class Adapter:
     settings_fields: tuple[ConfigField, ...] = ()
     credential_fields: tuple[ConfigField, ...] = ()
 
-    def __init__(self, channel):
+    def __init__(self, channel, credential_store: CredentialStore | None = None):
         self.channel = channel
+        # Where refreshed tokens and sessions go: publishing.services passes a store that writes them to the
+        # channel's row; without one they last as long as this adapter.
+        self.credential_store = credential_store or MemoryCredentials(channel)
+
+    def stored_credentials(self) -> dict:
+        """The channel's credentials as stored now (another worker may have refreshed them): this adapter's
+        from now on."""
+        self.channel.credentials = self.credential_store.current()
+        return self.channel.credentials
+
+    def keep_credentials(self, *, based_on: dict, changes: dict) -> dict:
+        """Hand back what a refresh made from `based_on` changed, to be stored; the credentials as they stand
+        afterwards are this adapter's from now on."""
+        self.channel.credentials = self.credential_store.save(based_on=based_on, changes=changes)
+        return self.channel.credentials
 
     def validate(self, post: Post) -> list[str]:
         """Problems that would make the platform reject the post (empty when fine)."""

@@ -126,10 +126,8 @@ class BlueskyAdapter(Adapter):
 
     def _store_session(self, answer: dict) -> dict:
         session = {key: answer.get(key, "") for key in ("accessJwt", "refreshJwt", "handle", "did")}
-        credentials = self.channel.credentials
-        credentials["session"] = session
-        self.channel.credentials = credentials
-        self.channel.save(update_fields=["credentials_token"])
+        # The adapter's credentials now are what the session was made from.
+        self.keep_credentials(based_on=self.channel.credentials, changes={"session": session})
         return session
 
     def _create_session(self) -> dict:
@@ -149,8 +147,7 @@ class BlueskyAdapter(Adapter):
     def _refresh_session(self, session: dict) -> dict:
         """A new session from the refresh token, or from the password when the refresh token is dead."""
         # Another worker may have refreshed already (a refresh token is spent once used).
-        self.channel.refresh_from_db(fields=["credentials_token"])
-        stored = self.channel.credentials.get("session") or {}
+        stored = self.stored_credentials().get("session") or {}
         if stored.get("accessJwt") and stored["accessJwt"] != session.get("accessJwt"):
             return stored
         response = send(

@@ -196,8 +196,7 @@ class LinkedInAdapter(Adapter):
     def _refresh(self, stale_token: str) -> str:
         """A new access token for one that LinkedIn refused or that has expired, stored on the channel."""
         # Another worker may have refreshed already: use its token rather than refreshing again.
-        self.channel.refresh_from_db(fields=["credentials_token"])
-        credentials = self.channel.credentials
+        credentials = self.stored_credentials()
         current = credentials.get("access_token", "")
         if current and current != stale_token and not self._expired(credentials):
             return current
@@ -238,16 +237,15 @@ class LinkedInAdapter(Adapter):
         if not answer.get("access_token"):
             raise AdapterError(f"{PLATFORM}'s token endpoint answered {response.status_code} without an access token.")
         now = time.time()
-        credentials["access_token"] = answer["access_token"]
+        changes = {"access_token": answer["access_token"]}
         if answer.get("expires_in"):
-            credentials["access_token_expires_at"] = int(now + float(answer["expires_in"]))
+            changes["access_token_expires_at"] = int(now + float(answer["expires_in"]))
         if answer.get("refresh_token"):
-            credentials["refresh_token"] = answer["refresh_token"]
+            changes["refresh_token"] = answer["refresh_token"]
         if answer.get("refresh_token_expires_in"):
-            credentials["refresh_token_expires_at"] = int(now + float(answer["refresh_token_expires_in"]))
-        self.channel.credentials = credentials
-        self.channel.save(update_fields=["credentials_token"])
-        return credentials["access_token"]
+            changes["refresh_token_expires_at"] = int(now + float(answer["refresh_token_expires_in"]))
+        self.keep_credentials(based_on=credentials, changes=changes)
+        return answer["access_token"]
 
     def _authed(self, method: str, url: str, *, versioned: bool = True, headers: dict | None = None, **kwargs):
         """One call with the access token; on a 401 the token is refreshed once (where it can be) and the call

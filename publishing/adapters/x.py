@@ -118,8 +118,7 @@ class XAdapter(Adapter):
 
     def _refresh(self, refused_token: str) -> str:
         # Another worker may have refreshed already (X rotates refresh tokens: the old one is spent).
-        self.channel.refresh_from_db(fields=["credentials_token"])
-        credentials = self.channel.credentials
+        credentials = self.stored_credentials()
         if credentials.get("access_token") and credentials["access_token"] != refused_token:
             return credentials["access_token"]
         if not credentials.get("refresh_token") or not credentials.get("client_id"):
@@ -142,11 +141,12 @@ class XAdapter(Adapter):
                 error.message += " (the refresh token is no longer valid: connect the X account again)"
             raise error
         answer = _answer(response)
-        credentials["access_token"] = answer["access_token"]
-        credentials["refresh_token"] = answer.get("refresh_token", credentials["refresh_token"])
-        self.channel.credentials = credentials
-        self.channel.save(update_fields=["credentials_token"])
-        return credentials["access_token"]
+        changes = {
+            "access_token": answer["access_token"],
+            "refresh_token": answer.get("refresh_token", credentials["refresh_token"]),
+        }
+        self.keep_credentials(based_on=credentials, changes=changes)
+        return answer["access_token"]
 
     def _authed(self, method: str, path: str, *, allow: tuple[int, ...] = (), **kwargs):
         """An authenticated call; a 401 refreshes the token once. Error answers raise, except those in allow."""

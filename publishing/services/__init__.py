@@ -11,6 +11,7 @@ from publishing.services.channels import (
     channel_test,
     channel_update,
 )
+from publishing.services.credentials import adapter_for, channel_credentials_refreshed
 from publishing.services.pipeline import (
     BACKOFF_CAP_SECONDS,
     CLAIM_BATCH,
@@ -38,9 +39,11 @@ __all__ = [
     "MAX_ATTEMPTS",
     "PREFLIGHT_WINDOW",
     "RESEND_UNSAFE",
+    "adapter_for",
     "channel_change_check",
     "channel_config_check",
     "channel_create",
+    "channel_credentials_refreshed",
     "channel_moves",
     "channel_test",
     "channel_update",

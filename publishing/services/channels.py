@@ -4,8 +4,9 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from publishing.adapters import AdapterError, NoAdapter, adapter_for
+from publishing.adapters import AdapterError, NoAdapter
 from publishing.models import Channel
+from publishing.services.credentials import adapter_for
 
 
 @transaction.atomic
@@ -93,6 +94,11 @@ def channel_update(
     from publishing.selectors import require_manager
 
     require_manager(actor, channel.board)
+    # The credentials as stored now, under the row lock, not the caller's copy: a worker may have refreshed a
+    # token since it was loaded, and saving the copy would put the spent one back.
+    channel.credentials_token = (
+        Channel.objects.select_for_update().values_list("credentials_token", flat=True).get(pk=channel.pk)
+    )
     if name is not None:
         channel.name = name.strip()
     if is_active is not None:

@@ -18,11 +18,12 @@ from django.utils import timezone
 
 from drafts.models import Draft, DraftState
 from drafts.services import draft_transition
-from publishing.adapters import AdapterError, NoAdapter, Post, adapter_for
+from publishing.adapters import AdapterError, NoAdapter, Post
 from publishing.adapters.base import PostImage
 from publishing.links import http_url
 from publishing.models import Channel, Publication, PublicationAttempt, PublicationState
 from publishing.rendering import format_for, markdown_for
+from publishing.services.credentials import adapter_for
 
 logger = logging.getLogger(__name__)
 
@@ -100,8 +101,11 @@ def publications_retry_failed(*, draft: Draft, actor=None, arguments: dict | Non
         failed = failed.filter(channel__in=list(times))
     now = timezone.now()
     for publication in failed:
+        due_at = draft.publish_at if times is None else times[publication.channel_id]
+        if due_at is None:
+            raise ValidationError({"publish_at": ["Say when to publish."]})
         publication.state = PublicationState.PENDING
-        publication.due_at = draft.publish_at if times is None else times[publication.channel_id]
+        publication.due_at = due_at
         publication.attempts = 0
         publication.content_sha256 = post_for_channel(draft, publication.channel, idempotency_key="").fingerprint
         publication.updated_at = now
@@ -236,7 +240,7 @@ def post_for_channel(draft: Draft, channel: Channel, *, idempotency_key: str) ->
         board=draft.board.name,
         images=tuple(
             PostImage(
-                name=image.file.name,
+                name=image.file.name or "",
                 content_type=image.content_type,
                 alt_text=image.alt_text,
                 width=image.width,

@@ -8,8 +8,9 @@ from django.core.mail import send_mail
 from django.utils import timezone
 
 from contributors.selectors import board_members
-from publishing.adapters import AdapterError, NoAdapter, adapter_for
+from publishing.adapters import AdapterError, NoAdapter
 from publishing.models import Channel, Publication, PublicationState
+from publishing.services.credentials import adapter_for
 from publishing.services.pipeline import CLAIM_BATCH, content_change, post_for, post_problems
 
 PREFLIGHT_WINDOW = timedelta(minutes=15)

@@ -8,9 +8,10 @@ from cocreate.errors import Conflict
 from drafts.models import DraftEvent
 from drafts.services import draft_transition
 from drafts.steps import time_problem
-from publishing.adapters import AdapterError, NoAdapter, adapter_for
+from publishing.adapters import AdapterError, NoAdapter
 from publishing.links import http_url
 from publishing.models import Channel, Publication, PublicationState
+from publishing.services.credentials import adapter_for
 
 
 def channel_label(channel: Channel) -> str:
