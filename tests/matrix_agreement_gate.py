@@ -62,7 +62,8 @@ def matrix_entries(m) -> list:
         gated_page("draft-diff",      m.draft_id,     members_redirected),
         m.page("draft-comment",       "POST", E(302, 404, 302, 302, 302, 302), kwargs=gated(m.draft_id),
                variant="gated", data=m.comment, redirect=lambda ctx: (
-                   to_sign_without_next(ctx) if ctx.persona != "admin" else re.escape(f"/drafts/{ctx.draft.pk}/"))),
+                   to_sign_without_next(ctx) if ctx.persona != "admin"
+                   else re.escape(f"/drafts/{ctx.draft.pk}/") + r"#comment-\d+")),
         m.page("brief-claim",         "POST", E(302, 404, 302, 302, 302, 302), kwargs=gated(brief_id),
                variant="gated", redirect=lambda ctx: (
                    to_sign_without_next(ctx) if ctx.persona != "admin" else m.any_draft(ctx))),

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from drafts.models import Draft, DraftRevision
 from drafts.services import comment_create, draft_update
-from tests.factories import make_draft
+from tests.factories import make_channel, make_draft
 
 
 @pytest.fixture
@@ -25,11 +25,24 @@ def test_it_saves_the_text_and_answers_the_new_version_and_the_time_in_the_board
     personas.board.time_zone = "Europe/Copenhagen"
     personas.board.save()
     draft = make_draft(personas.board, personas.contributor, title="Autosaved")
-    response = autosave(web_client_for("contributor"), draft, draft.version, body="Typed *here*.", variant_x="Short")
+    channel = make_channel(
+        personas.board, "mastodon", name="Fedi", settings={"url": "https://social.example"}, credentials={"token": "t"}
+    )
+    response = autosave(
+        web_client_for("contributor"),
+        draft,
+        draft.version,
+        body="Typed *here*.",
+        **{f"variant_channel_{channel.pk}": "Short"},
+    )
     assert response.status_code == 200
     answer = response.json()
     draft.refresh_from_db()
-    assert (draft.body, draft.variants, draft.version) == ("Typed *here*.", {"x": "Short"}, answer["version"])
+    assert (draft.body, draft.variants, draft.version) == (
+        "Typed *here*.",
+        {f"channel:{channel.pk}": "Short"},
+        answer["version"],
+    )
     assert answer["version"] == 2
     assert answer["saved_label"].endswith(("CET", "CEST"))
 

@@ -46,12 +46,12 @@ def test_image_changes_are_described_by_alt_text():
 
 
 def test_title_tags_and_variants_changes(personas, draft):
-    edit(draft, personas.contributor, title="Summer launch post", tags=["launch"], variants={"x": "Short one"})
+    edit(draft, personas.contributor, title="Summer launch post", tags=["launch"], variants={"kind:x": "Short one"})
     old, new = draft.revisions.order_by("number")
     changes = revision_changes(old, new)
     assert '<ins class="diff-ins">Summer</ins>' in changes.title
     assert changes.tags_added == ["launch"]
-    assert [(v.channel, v.kind) for v in changes.variants] == [("x", "added")]
+    assert [(v.channel, v.kind) for v in changes.variants] == [("kind:x", "added")]
     assert changes.body is None
 
 

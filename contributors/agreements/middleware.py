@@ -8,6 +8,7 @@ the agreement and its address, cocreate.api.exception_handler) before a middlewa
 """
 
 from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
 from contributors.agreements.gate import AgreementRequired
@@ -28,6 +29,9 @@ class AgreementGateMiddleware:
         if getattr(request, "htmx", False) and not request.htmx.boosted:
             context = {"message": message, "sign_url": exception.sign_url}
             return render(request, "agreements/_required.html", context, status=403)
+        if request.method == "POST" and request.accepts("application/json") and not request.accepts("text/html"):
+            # The editor's background saves (fetch, JSON): a redirect would be followed to an HTML page.
+            return JsonResponse({"detail": message, "agreement_url": exception.sign_url}, status=403)
         if request.method in ("GET", "HEAD"):
             # The agreement page itself says why they are there (it has a `next`): no toast needed.
             next_url = safe_next(request, request.get_full_path())
