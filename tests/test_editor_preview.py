@@ -144,3 +144,16 @@ def test_a_channels_own_text_typed_in_the_editor_is_what_its_preview_shows(perso
     fragment = page[page.index(f'id="channel-preview-{channel.pk}"') :]
     assert "Short toot for the fediverse." in fragment
     assert "The long body." not in fragment
+
+
+def test_a_background_save_kept_out_by_the_agreement_gets_json_naming_it_not_a_redirect(personas, web_client_for):
+    draft = make_draft(personas.board, personas.contributor, title="Before the NDA")
+    make_agreement(personas.board)
+    response = web_client_for("contributor").post(
+        reverse("draft-autosave", args=[draft.pk]),
+        {"title": "Typed", "body": "", "tags": "", "version": draft.version},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 403
+    assert "Launch NDA" in response.json()["detail"]
+    assert response.json()["agreement_url"].startswith("/agreements/")
