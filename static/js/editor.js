@@ -362,17 +362,20 @@
 
   document.body.addEventListener("htmx:beforeRequest", function (event) {
     const elt = event.detail.elt;
-    if (elt.closest && elt.closest("#draft-images")) {
-      imageRequests.add(elt);
-      imageBusy = true;
-    }
-  });
-
-  document.body.addEventListener("htmx:afterRequest", function (event) {
-    if (!imageRequests.delete(event.detail.elt)) return;
-    imageBusy = imageRequests.size > 0;
-    setVersion(currentVersion()); // the swapped-in section brought the new version
-    if (!imageBusy && isDirty()) scheduleSave(0);
+    const xhr = event.detail.xhr;
+    if (!elt.closest || !elt.closest("#draft-images") || !xhr) return;
+    imageRequests.add(xhr);
+    imageBusy = true;
+    // Followed on the request itself, not through htmx's events: the image form is replaced by its own answer,
+    // and an event fired on a detached element never reaches document.body (autosave would stay off for good).
+    xhr.addEventListener("loadend", function () {
+      window.setTimeout(function () {
+        imageRequests.delete(xhr);
+        imageBusy = imageRequests.size > 0;
+        setVersion(currentVersion()); // the swapped-in section brought the new version
+        if (!imageBusy && isDirty()) scheduleSave(0);
+      }, 0);
+    });
   });
 
   // --- The new-draft page: the first image saves the draft with it, then the page carries on as the editor.
