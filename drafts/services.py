@@ -400,7 +400,9 @@ def comment_resolve(*, draft_id: int, comment_id: int, actor: User, resolved: bo
         raise PermissionDenied(
             "Only the comment's author, the draft's authors and the board's reviewers resolve comments."
         )
-    comment = DraftComment.objects.select_for_update().select_related("author", "resolved_by").get(pk=comment.pk)
+    comment = (
+        DraftComment.objects.select_for_update(of=("self",)).select_related("author", "resolved_by").get(pk=comment.pk)
+    )
     if resolved == (comment.resolved_at is not None):
         return comment
     comment.resolved_at, comment.resolved_by = (timezone.now(), actor) if resolved else (None, None)
