@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.template.loader import select_template
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -60,7 +59,6 @@ def _detail_context(request, draft, bound_form=None) -> dict:
         "since_review": _since_review(draft, user) if is_reviewer and draft.state == "review" else None,
         # Each channel's post exactly as it would be sent now (publishing's renderers).
         "previews": draft_previews(draft),
-        "previews_template": select_template(["publishing/_previews.html", "drafts/_channel_previews.html"]),
         # Where the draft goes (or went) out, from the publishing app's reverse relation.
         "publications": publications,
         "times_differ": len({publication.due_at for publication in publications}) > 1,
