@@ -4,15 +4,17 @@ resubmits, and the reviewer reads the word diff since their review and approves 
 Set REVIEW_SCREENSHOTS to a folder to keep the screenshots (docs/screenshots/review-*.png were made so).
 """
 
-import os
-from pathlib import Path
-
 import pytest
 
 from drafts.anchoring import body_text
 from drafts.models import Draft, DraftComment
 from drafts.services import draft_transition, draft_update
-from tests.browser.harness import ConsoleErrors, assert_no_horizontal_overflow, assert_no_serious_axe_violations
+from tests.browser.harness import (
+    ConsoleErrors,
+    assert_no_horizontal_overflow,
+    assert_no_serious_axe_violations,
+    screenshot,
+)
 from tests.factories import advance, make_draft
 from tests.test_browser import log_in
 
@@ -49,21 +51,10 @@ def select_text(page, needle: str) -> None:
     )
 
 
-def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
-def keep_screenshot(page, name: str, tmp_path) -> None:
-    folder = Path(os.environ.get("REVIEW_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / name), full_page=True)
-
-
 def test_a_reviewer_comments_on_a_passage_sends_back_and_approves_by_keyboard(
     chromium,
     live_server,
     personas,
-    tmp_path,
 ):
     draft = make_draft(personas.board, personas.contributor, title="Behind the scenes", body=BODY)
     advance(draft, "review", personas)
@@ -100,7 +91,7 @@ def test_a_reviewer_comments_on_a_passage_sends_back_and_approves_by_keyboard(
     assert "Please name the train line and add a photo." in page.locator("#changes-requested").inner_text()
     # At phone width the comment sits under its paragraph, inside the text.
     page.wait_for_selector("#draft-text .thread")
-    assert no_sideways_scroll(page)
+    assert_no_horizontal_overflow(page)
     # A passage after that inline comment is measured in the draft's own text, not the comment's.
     select_text(page, "Watch it on launch day")
     page.keyboard.press("c")
@@ -134,7 +125,7 @@ def test_a_reviewer_comments_on_a_passage_sends_back_and_approves_by_keyboard(
         assert page.locator("mark.anchor").first.inner_text() == "slept on the night train"
         assert_no_horizontal_overflow(page, context=f"review page at {width}px")
         assert_no_serious_axe_violations(page, context=f"review page at {width}px")
-        keep_screenshot(page, f"review-{width}.png", tmp_path)
+        screenshot(page, "review")
         page.keyboard.press("?")
         assert page.locator("#shortcuts").is_visible()
         assert_no_serious_axe_violations(page, context=f"shortcuts dialog at {width}px")
