@@ -1,10 +1,15 @@
+"""Markdown to the HTML people see in the app and WordPress and e-mail are sent: the same CommonMark parser as
+the platforms' text (publishing/rendering/text.py), so a `#launch` line is a line of hashtags everywhere and a
+line break typed is a line break everywhere. Raw HTML is not interpreted: it shows as the characters typed."""
+
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-import markdown
 import nh3
 from django.urls import Resolver404, resolve
 from django.utils.html import format_html
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 
 ALLOWED_TAGS = {
     "p",
@@ -20,6 +25,8 @@ ALLOWED_TAGS = {
     "em",
     "b",
     "i",
+    "s",
+    "del",
     "code",
     "pre",
     "blockquote",
@@ -39,6 +46,23 @@ LINK_REL = "noopener noreferrer nofollow"
 # Images the app serves itself (a draft's uploads, behind the draft's permissions) stay images.
 OWN_IMAGE_URL_NAMES = {"draft-image"}
 
+# publishing/rendering/text.py's dialect: CommonMark with tables and strikethrough, raw HTML as text. A single
+# newline is a line break (<br>) as it is in every platform's text. markdown-it refuses javascript:, vbscript:,
+# file: and data: links by itself; nh3 below is the second lock.
+_parser = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(["table", "strikethrough"])
+
+
+def _image(renderer, tokens, idx, options, env) -> str:
+    """<img alt src title>: the attributes in the order the app has always written them."""
+    token = tokens[idx]
+    alt = renderer.renderInlineAsText(token.children or [], options, env)
+    title = token.attrGet("title")
+    title_attr = f' title="{escapeHtml(str(title))}"' if title else ""
+    return f'<img alt="{escapeHtml(alt)}" src="{escapeHtml(str(token.attrGet("src") or ""))}"{title_attr}>'
+
+
+_parser.add_render_rule("image", _image)
+
 
 def render_markdown(text: str, *, link_outside_images: bool = True) -> str:
     """Markdown to HTML that is safe to show: contributors are outsiders, so nothing executable survives.
@@ -47,7 +71,7 @@ def render_markdown(text: str, *, link_outside_images: bool = True) -> str:
     call that host, which tells whoever runs it who read the draft and when. Publishing adapters pass
     `link_outside_images=False`: a published post shows the images its author put in it.
     """
-    html = markdown.markdown(text or "", extensions=["fenced_code", "tables", "sane_lists"])
+    html = _parser.render(text or "").rstrip("\n")
     html = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
