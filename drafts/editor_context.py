@@ -39,16 +39,31 @@ def _content(form, draft: Draft | None) -> dict:
 
 
 def editor_page_context(*, board: Board, form, draft: Draft | None) -> dict:
+    """The channel cards in the board's order, each kind's shared text box (when the form offers one) just
+    before the first card of its kind, and the text boxes no card takes (for channels no longer active)."""
     previews = content_previews(board=board, content=_content(form, draft), draft=draft)
     placed = set()
     cards = []
     for preview in previews:
         name = f"variant_channel_{preview['channel']}"
-        field = None
-        if name in form.fields:
-            form.fields[name].widget.attrs["form"] = FORM_ID
-            field = form[name]
-            placed.add(name)
-        cards.append({"preview": preview, "field": field})
+        kind_name = f"variant_kind_{preview['kind']}"
+        card = {"preview": preview, "field": _placed(form, name, placed), "kind_box": None}
+        if kind_name in form.fields and kind_name not in placed:
+            same_kind = [p["name"] for p in previews if p["kind"] == preview["kind"]]
+            card["kind_box"] = {
+                "field": _placed(form, kind_name, placed),
+                "kind_label": preview["kind_label"],
+                "channels": same_kind,
+            }
+        cards.append(card)
     loose = [form[name] for name in form.fields if name.startswith("variant_") and name not in placed]
     return {"channel_cards": cards, "loose_variant_fields": loose}
+
+
+def _placed(form, name: str, placed: set):
+    """The bound field `name`, tied to the draft form by its id (it sits outside the form), or None."""
+    if name not in form.fields:
+        return None
+    form.fields[name].widget.attrs["form"] = FORM_ID
+    placed.add(name)
+    return form[name]

@@ -18,6 +18,9 @@ VARIANT_CHANNELS = [
 ]
 
 
+KIND_HELP = "Each channel of the kind publishes it, unless it has its own text. Leave empty to publish the body."
+
+
 class DraftForm(forms.Form):
     title = forms.CharField(max_length=200)
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 14}), required=False, strip=False)
@@ -43,7 +46,7 @@ class DraftForm(forms.Form):
                 required=False,
                 strip=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
-                help_text="Leave empty to publish the body.",
+                help_text=KIND_HELP if key.startswith("kind:") else "Leave empty to publish the body.",
             )
 
     @classmethod

@@ -181,6 +181,11 @@
     setVersion(body.version);
   }
 
+  // channel:12 -> variant_channel_12, kind:x -> variant_kind_x (drafts.forms.variant_field_name).
+  function variantFieldName(key) {
+    return "variant_" + String(key).replace(/[^a-z0-9_]/g, "_");
+  }
+
   function fieldFor(name) {
     return form.elements[name] || document.getElementById("id_" + name);
   }
@@ -223,10 +228,12 @@
     form.elements.title.value = content.title;
     form.elements.body.value = content.body;
     if (form.elements.tags) form.elements.tags.value = (content.tags || []).join(", ");
+    const byField = {};
+    Object.keys(content.variants || {}).forEach(function (key) {
+      byField[variantFieldName(key)] = content.variants[key];
+    });
     Array.prototype.forEach.call(form.elements, function (field) {
-      if (field.name && field.name.indexOf("variant_") === 0) {
-        field.value = (content.variants || {})[field.name.slice(8)] || "";
-      }
+      if (field.name && field.name.indexOf("variant_") === 0) field.value = byField[field.name] || "";
     });
   }
 
