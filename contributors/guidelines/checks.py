@@ -77,6 +77,10 @@ class Problem:
     line: int | None = None  # 1-based, when the problem sits at a place in the text
     column: int | None = None
     rule_id: int | None = None
+    # The span [start, end) of the field's text that is wrong, in characters (code points) from its start:
+    # what the editor highlights. None with line None; line and column say where start is.
+    start: int | None = None
+    end: int | None = None
 
     @property
     def blocking(self) -> bool:
@@ -143,11 +147,14 @@ class Rule:
                     field=field,
                     channel=channel,
                     at=(findings.position(text, offset) if offset is not None else None),
+                    span=(offset, len(text)) if offset is not None else None,
                 ),
             )
 
-    def problem(self, *, message: str, fix: str, field: str, channel: str = "", at=None) -> Problem:
+    def problem(self, *, message: str, fix: str, field: str, channel: str = "", at=None, span=None) -> Problem:
+        """`at`: the (line, column) of the span's start; `span`: (start, end) offsets in the text."""
         line, column = at if at is not None else (None, None)
+        start, end = span if span is not None else (None, None)
         return Problem(
             kind=self.kind,
             severity=self.severity,
@@ -158,6 +165,8 @@ class Rule:
             line=line,
             column=column,
             rule_id=self.rule_id,
+            start=start,
+            end=end,
         )
 
 
@@ -244,6 +253,7 @@ class BannedPhrase(Rule):
             field=name,
             channel=channel,
             at=findings.position(text, match.start()),
+            span=match.span(),
         )
 
 
@@ -443,6 +453,7 @@ class AllowedLinkDomains(Rule):
                                 field=name,
                                 channel=channel,
                                 at=findings.position(text, match.start()),
+                                span=(match.start(), _link_end(match)),
                             ),
                         )
         for group, number in uncounted.items():
@@ -469,6 +480,11 @@ def _rules_allowing(host: str, allowing: dict[str, frozenset[int]]) -> frozenset
 
 
 _NO_RULES: frozenset[int] = frozenset()
+
+
+def _link_end(match: re.Match) -> int:
+    """Where a URL_PATTERN match's link ends: a sentence's closing punctuation is not part of it."""
+    return match.start() + len(match.group(0).rstrip(".,;:!?"))
 
 
 def _link_host(match: re.Match) -> str:

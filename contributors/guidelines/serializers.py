@@ -114,6 +114,10 @@ class ProblemSerializer(serializers.Serializer):
     channel = serializers.CharField()
     line = serializers.IntegerField(allow_null=True)
     column = serializers.IntegerField(allow_null=True)
+    start = serializers.IntegerField(
+        allow_null=True, help_text="Where the wrong passage starts: characters (code points) into the field's text."
+    )
+    end = serializers.IntegerField(allow_null=True, help_text="Where it ends (exclusive); null when start is.")
     where = serializers.CharField()
     rule_id = serializers.IntegerField(allow_null=True)
 
