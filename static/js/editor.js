@@ -1,5 +1,5 @@
 // The draft editor: live preview (htmx), autosave with the version check, conflicts, keyboard shortcuts,
-// jumping to a guideline problem, and the first image on the new-draft page. Without this file the page
+// and the first image on the new-draft page (guideline problems in the text: editor-marks.js). Without this file the page
 // still works: the form posts, the server keeps what was typed when it refuses.
 (function () {
   "use strict";
@@ -315,35 +315,6 @@
     if (!button) return;
     event.preventDefault();
     button.click();
-  });
-
-  // --- A guideline problem's place: put the cursor there.
-
-  function offsetOf(text, line, column) {
-    const lines = text.split("\n");
-    let offset = 0;
-    for (let i = 0; i < line - 1 && i < lines.length; i += 1) offset += lines[i].length + 1;
-    return Math.min(text.length, offset + Math.max(0, column - 1));
-  }
-
-  root.addEventListener("click", function (event) {
-    const button = event.target.closest("button.jump");
-    if (!button) return;
-    const name = button.dataset.field === "variant" ? "variant_" + button.dataset.channel : button.dataset.field;
-    const field = fieldFor(name);
-    if (!field) return;
-    const details = field.closest("details");
-    if (details) details.open = true;
-    field.focus();
-    if (button.dataset.line) {
-      const start = offsetOf(field.value, Number(button.dataset.line), Number(button.dataset.column));
-      const rest = field.value.slice(start).search(/[\s.,;:!?)]/);
-      field.setSelectionRange(start, rest > 0 ? start + rest : start);
-      if (field.tagName === "TEXTAREA") {
-        const lineHeight = parseFloat(getComputedStyle(field).lineHeight) || 20;
-        field.scrollTop = Math.max(0, (Number(button.dataset.line) - 3) * lineHeight);
-      }
-    }
   });
 
   // --- htmx: the preview follows the draft's address; image changes wait for a save in flight.
