@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
+from publishing.rendering import escaping
+
 _parser = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
 
@@ -39,9 +41,14 @@ class Style:
     link: str = "text-url"  # text-url: "text https://..." | text-only (links recorded) | slack | markdown
 
     def escape(self, text: str) -> str:
-        if self.name == "slack":  # Slack's three control characters
-            return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        return text
+        """Any text, code included: Slack's three control characters as entities."""
+        return escaping.slack_control(text) if self.name == "slack" else text
+
+    def literal(self, text: str, *, line_start: bool = False, in_link: bool = False) -> str:
+        """Text that was plain characters in the Markdown, written so that the platform formats none of it."""
+        if self.name == "discord":
+            return escaping.discord_literal(text, line_start=line_start, in_link=in_link)
+        return self.escape(text)
 
 
 PLAIN = Style("plain")
@@ -118,6 +125,10 @@ class _Writer:
             self._emit(self.marker)
             self.marker = ""
         self._emit(text)
+
+    def at_line_start(self) -> bool:
+        """Whether the next content begins a line of the message (after any quotation prefix)."""
+        return not self.marker and (self.size == 0 or self.gap > 0)
 
     def newline(self) -> None:
         self.gap = max(self.gap, 1)
@@ -211,12 +222,12 @@ class _Writer:
         if kind == "inline":
             self.inlines(node.children)
         elif kind == "text":
-            self.put(style.escape(node.content))
+            self.put(style.literal(node.content, line_start=self.at_line_start()))
         elif kind in ("softbreak", "hardbreak"):
             # A line break the author typed is kept: posts are written line by line.
             self.newline()
         elif kind == "code_inline":
-            self.put(style.code + style.escape(node.content) + style.code)
+            self.put(_code_span(style, node.content))
         elif kind == "strong":
             self._wrapped(style.strong, node.children)
         elif kind == "em":
@@ -236,7 +247,7 @@ class _Writer:
             return
         text = _flat(children)
         if text.strip():
-            self.put(mark + self.style.escape(text) + mark)
+            self.put(mark + self.style.literal(text) + mark)
 
     def link(self, node: SyntaxTreeNode) -> None:
         url = str(node.attrs.get("href", ""))
@@ -246,9 +257,11 @@ class _Writer:
         if not text.strip():
             text = shown
         if how == "slack":
-            self.put(f"<{url}|{self.style.escape(text)}>" if text != shown else f"<{url}>")
+            address = escaping.slack_link_url(url)
+            self.put(f"<{address}|{self.style.escape(text)}>" if text != shown else f"<{address}>")
         elif how == "markdown":
-            self.put(f"[{text}]({url})" if text != shown else url)
+            words = self.style.literal(text, in_link=True)
+            self.put(f"[{words}]({escaping.discord_link_url(url)})" if text != shown else url)
         elif how == "text-only":
             self.put(text)
             if url.startswith(("http://", "https://")) and text:
@@ -256,6 +269,14 @@ class _Writer:
         else:
             same = text in (url, shown) or "://" + text in url and url.endswith(text)
             self.put(shown if same else f"{text} {shown}")
+
+
+def _code_span(style: Style, code: str) -> str:
+    """Inline code: its characters are literal already; a backtick inside needs a longer fence."""
+    if not style.code or style.code not in code:
+        return style.code + style.escape(code) + style.code
+    fence = style.code * 2
+    return f"{fence} {style.escape(code)} {fence}"
 
 
 def _flat(nodes) -> str:
