@@ -81,10 +81,8 @@ def variant_targets(board, *, offered: bool = False) -> dict[str, str]:
     inactive ones too, so switching a channel off does not make its drafts unsavable) and each kind.
     offered: what the editor offers a box for: the active channels, and each kind the board has two or more
     active channels of (one text for both Mastodon accounts; with one channel its own box says it all)."""
-    channels = Channel.objects.filter(board_id=board.pk).order_by("name", "pk")
-    if offered:
-        channels = channels.filter(is_active=True)
-    channels = list(channels)
+    found = Channel.objects.filter(board_id=board.pk).order_by("name", "pk")
+    channels = list(found.filter(is_active=True) if offered else found)
     targets = {channel_key(channel.pk): f"{channel.name} ({channel.get_kind_display()})" for channel in channels}
     kinds = ChannelKind if not offered else [kind for kind in ChannelKind if _count_of(channels, kind) >= 2]
     targets.update({kind_key(kind.value): f"every {kind.label} channel" for kind in kinds})
@@ -93,5 +91,3 @@ def variant_targets(board, *, offered: bool = False) -> dict[str, str]:
 
 def _count_of(channels: list[Channel], kind) -> int:
     return sum(1 for channel in channels if channel.kind == kind)
-    targets.update({kind_key(kind.value): f"Every {kind.label} channel" for kind in ChannelKind})
-    return targets
