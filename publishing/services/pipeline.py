@@ -141,6 +141,9 @@ def publications_recover_stale(*, now=None) -> int:
     requeued = Publication.objects.filter(
         state=PublicationState.CLAIMED, claimed_at__lt=now - timedelta(seconds=settings.PUBLISHING_CLAIM_STALE_SECONDS)
     ).update(state=PublicationState.PENDING, due_at=now, updated_at=now)
+    if requeued:
+        # A lost task, or a queue that did not drain within PUBLISHING_CLAIM_STALE_SECONDS (the bench counts it).
+        logger.warning("Took back %d claimed publication(s) whose task had not started", requeued)
     stuck = Publication.objects.filter(
         state=PublicationState.SENDING,
         updated_at__lt=now - timedelta(seconds=settings.PUBLISHING_SENDING_STALE_SECONDS),
