@@ -8,16 +8,17 @@ so two workers (or a redelivered task) can never both send the same publication.
 import dataclasses
 import logging
 import random
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from drafts.models import Draft, DraftState
-from drafts.services import draft_transition
+from drafts.services import draft_transition, notifications_batched
 from publishing.adapters import AdapterError, NoAdapter, Post
 from publishing.adapters.base import PostImage
 from publishing.links import http_url
@@ -30,6 +31,7 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 BACKOFF_CAP_SECONDS = 3600
 CLAIM_BATCH = 200
+PUBLISH_BATCH = 25  # publications per publish task, sent at the same time
 
 
 # --- Workflow effects -------------------------------------------------------------------------------------
@@ -171,8 +173,16 @@ def publications_recover_stale(*, now=None) -> int:
 
 @transaction.atomic
 def publications_claim_due(*, now=None, limit: int = CLAIM_BATCH) -> list[int]:
-    """Claim what is due: rows other claimers hold are skipped, so several beats never claim twice."""
+    """Claim what is due: rows other claimers hold are skipped, so several beats never claim twice.
+
+    At most PUBLISHING_CLAIM_AHEAD rows are claimed and not yet taken by a worker: a burst waits here, in
+    the database, rather than in the broker, where a row left longer than PUBLISHING_CLAIM_STALE_SECONDS
+    would be taken back as lost while its task was only queued."""
     now = now or timezone.now()
+    room = settings.PUBLISHING_CLAIM_AHEAD - Publication.objects.filter(state=PublicationState.CLAIMED).count()
+    limit = min(limit, room)
+    if limit <= 0:
+        return []
     ids = list(
         Publication.objects.select_for_update(skip_locked=True)
         .filter(state=PublicationState.PENDING, due_at__lte=now)
@@ -185,46 +195,120 @@ def publications_claim_due(*, now=None, limit: int = CLAIM_BATCH) -> list[int]:
 
 
 def publication_publish(*, publication_id: int) -> str:
-    """Send one claimed publication and record the outcome. Returns the publication's new state.
+    """Send one claimed publication and record the outcome. Returns the publication's new state."""
+    return publications_publish(publication_ids=[publication_id]).get(publication_id, "skipped")
 
-    The claim (claimed -> sending) is committed before the platform call, so a second worker that gets the
-    same task finds nothing to do. The outcome and the state are written together in one transaction.
+
+def publications_publish(*, publication_ids: list[int]) -> dict[int, str]:
+    """Send a batch of claimed publications, the platform calls at the same time, and record each outcome.
+    Returns {id: new state} for the rows this call took (a row another worker took is left out).
+
+    Each row keeps its own claim: claimed -> sending is committed before any platform call, so a second
+    worker that gets the same ids (a redelivered task) finds nothing to do. Each outcome, its attempt log
+    and the draft's settle step are written together in one transaction per publication, as its call ends.
+    The database work stays on this thread; the pool threads only build and send the HTTP requests.
     """
     started = timezone.now()
-    taken = Publication.objects.filter(pk=publication_id, state=PublicationState.CLAIMED).update(
-        state=PublicationState.SENDING, attempts=F("attempts") + 1, updated_at=started
+    with transaction.atomic():
+        taken = list(
+            Publication.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=publication_ids, state=PublicationState.CLAIMED)
+            .values_list("pk", flat=True)
+        )
+        if not taken:
+            return {}
+        Publication.objects.filter(pk__in=taken).update(
+            state=PublicationState.SENDING, attempts=F("attempts") + 1, updated_at=started
+        )
+    publications = list(
+        Publication.objects.filter(pk__in=taken)
+        .select_related("draft__board", "channel")
+        .prefetch_related("draft__images")
+        .order_by("due_at", "pk")
     )
-    if not taken:
-        return "skipped"
-    publication = Publication.objects.select_related("draft__board", "channel").get(pk=publication_id)
-    adapter = adapter_for(publication.channel)
-    post = post_for(publication)
+    messages = _earlier_messages(taken)
+    outcomes: dict[int, str] = {}
+    sends = []
+    for publication in publications:
+        try:
+            adapter = adapter_for(publication.channel)
+            post = post_for(publication, earlier_messages=messages.get(publication.pk, ()))
+            changed = content_change(publication, post)
+            if changed:
+                raise AdapterError(changed, permanent=True)
+            problems = adapter.validate(post)
+            if problems:
+                raise AdapterError(" ".join(problems), permanent=True)
+        except AdapterError as error:
+            outcomes[publication.pk] = _record_failure(publication, error, started)
+            continue
+        except Exception as error:  # noqa: BLE001 - a bug must not leave the row in "sending"
+            logger.exception("Preparing publication %s crashed", publication.pk)
+            outcomes[publication.pk] = _record_failure(publication, AdapterError(f"Internal error: {error}"), started)
+            continue
+        sends.append((publication, adapter, post))
+    if len(sends) == 1:  # nothing to overlap: no pool
+        publication, adapter, post = sends[0]
+        outcomes[publication.pk] = _record(publication, _send(publication, adapter, post), started)
+        return outcomes
+    with notifications_batched(), ThreadPoolExecutor(max_workers=max(1, min(len(sends), SEND_THREADS))) as pool:
+        futures = {pool.submit(_send_on_pool_thread, *send): send[0] for send in sends}
+        for future in as_completed(futures):
+            publication = futures[future]
+            outcomes[publication.pk] = _record(publication, future.result(), started)
+    return outcomes
+
+
+SEND_THREADS = 32  # platform calls in flight per batch (they wait on the network, not on this process)
+
+
+def _send(publication: Publication, adapter, post: Post):
+    """The platform call, on a pool thread: its result, or the AdapterError to record."""
     try:
-        changed = content_change(publication, post)
-        if changed:
-            raise AdapterError(changed, permanent=True)
-        problems = adapter.validate(post)
-        if problems:
-            raise AdapterError(" ".join(problems), permanent=True)
-        result = adapter.publish(post)
+        return adapter.publish(post)
     except AdapterError as error:
-        return _record_failure(publication, error, started)
+        return error
     except Exception as error:  # noqa: BLE001 - an adapter bug must not leave the row in "sending"
         logger.exception("Adapter %s crashed", publication.channel.kind)
-        return _record_failure(publication, AdapterError(f"Internal error: {error}", ambiguous=True), started)
+        return AdapterError(f"Internal error: {error}", ambiguous=True)
+
+
+def _send_on_pool_thread(publication: Publication, adapter, post: Post):
+    try:
+        return _send(publication, adapter, post)
+    finally:
+        # An adapter that refreshed its credentials used the database from this thread: let that go.
+        connections.close_all()
+
+
+def _record(publication: Publication, result, started) -> str:
+    if isinstance(result, AdapterError):
+        return _record_failure(publication, result, started)
     return _record_success(publication, result, started)
 
 
-def post_for(publication: Publication) -> Post:
+def _earlier_messages(publication_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    messages: dict[int, list[str]] = {}
+    rows = PublicationAttempt.objects.filter(publication__in=publication_ids).order_by("publication", "number")
+    for publication_id, message in rows.values_list("publication_id", "message"):
+        messages.setdefault(publication_id, []).append(message)
+    return {pk: tuple(found) for pk, found in messages.items()}
+
+
+def post_for(publication: Publication, *, earlier_messages: tuple[str, ...] | None = None) -> Post:
     """The post for one attempt of a publication, with what its adapter must know of earlier attempts.
 
     An earlier attempt shows as a logged outcome, or (a worker killed mid-send, then recovered) as more than
-    the one attempt being made now, with no log row."""
+    the one attempt being made now, with no log row. `publication.attempts` must count the attempt being
+    made (the row as read after it went to sending); `earlier_messages` are read when not given."""
     post = post_for_channel(publication.draft, publication.channel, idempotency_key=str(publication.idempotency_key))
-    attempts = Publication.objects.values_list("attempts", flat=True).get(pk=publication.pk)
-    messages = tuple(publication.log.order_by("number").values_list("message", flat=True))
+    if earlier_messages is None:
+        earlier_messages = tuple(publication.log.order_by("number").values_list("message", flat=True))
     return dataclasses.replace(
-        post, resend=attempts > 1 or bool(messages), earlier_messages=messages, created_at=publication.created_at
+        post,
+        resend=publication.attempts > 1 or bool(earlier_messages),
+        earlier_messages=earlier_messages,
+        created_at=publication.created_at,
     )
 
 
@@ -275,7 +359,7 @@ def _record_success(publication: Publication, result, started) -> str:
 
 @transaction.atomic
 def _record_failure(publication: Publication, error: AdapterError, started) -> str:
-    attempts = Publication.objects.values_list("attempts", flat=True).get(pk=publication.pk)
+    attempts = publication.attempts  # as read after this attempt took the row
     give_up = error.permanent or attempts >= MAX_ATTEMPTS
     now = timezone.now()
     due_at = None if give_up else now + retry_delay(attempts, error.retry_after)
@@ -341,10 +425,9 @@ def retry_delay(attempts: int, retry_after: float | None) -> timedelta:
 
 
 def _log(publication, outcome, message, status_code, started) -> None:
-    number = Publication.objects.values_list("attempts", flat=True).get(pk=publication.pk)
     PublicationAttempt.objects.create(
         publication=publication,
-        number=number,
+        number=publication.attempts,
         outcome=outcome,
         message=message[:2000],
         status_code=status_code,
