@@ -99,9 +99,7 @@ class Publication(models.Model):
             models.Index(fields=["state", "due_at"], name="publication_due"),
             # The claim tick's query (pending, due, in due order): a partial index of the pending rows only,
             # so its cost follows what is due, not the history of everything ever published.
-            models.Index(
-                fields=["due_at", "id"], condition=models.Q(state="pending"), name="publication_pending_due"
-            ),
+            models.Index(fields=["due_at", "id"], condition=models.Q(state="pending"), name="publication_pending_due"),
         ]
 
     def __str__(self) -> str:

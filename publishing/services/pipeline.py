@@ -183,15 +183,21 @@ def publications_claim_due(*, now=None, limit: int = CLAIM_BATCH) -> list[int]:
     limit = min(limit, room)
     if limit <= 0:
         return []
-    ids = list(
-        Publication.objects.select_for_update(skip_locked=True)
-        .filter(state=PublicationState.PENDING, due_at__lte=now)
-        .order_by("due_at", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
+    ids = list(due_publications(now)[:limit])
     if ids:
         Publication.objects.filter(pk__in=ids).update(state=PublicationState.CLAIMED, claimed_at=now, updated_at=now)
     return ids
+
+
+def due_publications(now):
+    """The claim query: pending rows due by `now`, in due order, locked, skipping rows others hold
+    (the partial index publication_pending_due answers it)."""
+    return (
+        Publication.objects.select_for_update(skip_locked=True)
+        .filter(state=PublicationState.PENDING, due_at__lte=now)
+        .order_by("due_at", "id")
+        .values_list("pk", flat=True)
+    )
 
 
 def publication_publish(*, publication_id: int) -> str:
@@ -459,9 +465,15 @@ def _settle_draft(draft_id: int) -> None:
 def drafts_without_channels_publish(*, now=None) -> int:
     """A scheduled draft on a board with no channel is 'published' at its time (the team posts it by hand)."""
     now = now or timezone.now()
-    due = Draft.objects.filter(state=DraftState.SCHEDULED, publish_at__lte=now, publications__isnull=True)
     count = 0
-    for draft_id in due.values_list("pk", flat=True)[:CLAIM_BATCH]:
+    for draft_id in drafts_due_without_channels(now)[:CLAIM_BATCH]:
         draft_transition(draft_id=draft_id, name="mark_published", actor=None, data={"channels": 0})
         count += 1
     return count
+
+
+def drafts_due_without_channels(now):
+    """Scheduled drafts due by `now` with no publication (the partial index draft_scheduled_due)."""
+    return Draft.objects.filter(state=DraftState.SCHEDULED, publish_at__lte=now, publications__isnull=True).values_list(
+        "pk", flat=True
+    )
