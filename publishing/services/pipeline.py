@@ -7,6 +7,7 @@ so two workers (or a redelivered task) can never both send the same publication.
 
 import dataclasses
 import logging
+import os
 import random
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import timedelta
@@ -257,15 +258,26 @@ def publications_publish(*, publication_ids: list[int]) -> dict[int, str]:
         publication, adapter, post = sends[0]
         outcomes[publication.pk] = _record(publication, _send(publication, adapter, post), started)
         return outcomes
-    with notifications_batched(), ThreadPoolExecutor(max_workers=max(1, min(len(sends), SEND_THREADS))) as pool:
-        futures = {pool.submit(_send_on_pool_thread, *send): send[0] for send in sends}
+    with notifications_batched():
+        futures = {_send_pool().submit(_send_on_pool_thread, *send): send[0] for send in sends}
         for future in as_completed(futures):
             publication = futures[future]
             outcomes[publication.pk] = _record(publication, future.result(), started)
     return outcomes
 
 
-SEND_THREADS = 32  # platform calls in flight per batch (they wait on the network, not on this process)
+SEND_THREADS = PUBLISH_BATCH  # platform calls in flight (they wait on the network, not on this process)
+_pool: ThreadPoolExecutor | None = None
+_pool_pid: int | None = None
+
+
+def _send_pool() -> ThreadPoolExecutor:
+    """One pool per process, its threads kept between batches (a forked worker makes its own)."""
+    global _pool, _pool_pid
+    if _pool is None or _pool_pid != os.getpid():
+        _pool = ThreadPoolExecutor(max_workers=SEND_THREADS, thread_name_prefix="publish")
+        _pool_pid = os.getpid()
+    return _pool
 
 
 def _send(publication: Publication, adapter, post: Post):
@@ -443,13 +455,14 @@ def _log(publication, outcome, message, status_code, started) -> None:
 
 def _settle_draft(draft_id: int) -> None:
     """When every publication has an outcome: published if all went out, failed if any failed for good."""
-    states = set(
+    rows = set(
         Publication.objects.filter(draft_id=draft_id)
         .exclude(state=PublicationState.CANCELLED)
-        .values_list("state", flat=True)
+        .values_list("state", "draft__state")
     )
-    if not Draft.objects.filter(pk=draft_id, state=DraftState.SCHEDULED).exists():
-        return
+    if not rows or DraftState.SCHEDULED not in {draft_state for _, draft_state in rows}:
+        return  # one query for both: the draft's own state comes with its publications'
+    states = {state for state, _ in rows}
     if states == {PublicationState.PUBLISHED}:
         draft_transition(draft_id=draft_id, name="mark_published", actor=None)
     elif PublicationState.FAILED in states and not states & {
