@@ -5,16 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contributors', '0001_initial'),
-        ('drafts', '0005_review_comments_and_changes_requested'),
+        ("contributors", "0001_initial"),
+        ("drafts", "0005_review_comments_and_changes_requested"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='draft',
-            index=models.Index(condition=models.Q(('state', 'scheduled')), fields=['publish_at'], name='draft_scheduled_due'),
+            model_name="draft",
+            index=models.Index(
+                condition=models.Q(("state", "scheduled")), fields=["publish_at"], name="draft_scheduled_due"
+            ),
         ),
     ]

@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('publishing', '0004_variants_by_channel'),
+        ("publishing", "0004_variants_by_channel"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='publication',
-            index=models.Index(condition=models.Q(('state', 'pending')), fields=['due_at', 'id'], name='publication_pending_due'),
+            model_name="publication",
+            index=models.Index(
+                condition=models.Q(("state", "pending")), fields=["due_at", "id"], name="publication_pending_due"
+            ),
         ),
     ]
