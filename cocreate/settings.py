@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from cocreate.logcontext import CONTEXT_FORMAT as LOG_CONTEXT_FORMAT
 from cocreate.logcontext import install_record_factory as install_log_context
@@ -246,6 +247,15 @@ CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = "UTC"
+# The claim tick has its own queue, so it never waits behind publishing; a worker started without -Q
+# consumes all three (the embedded demo's does), production runs one for "claim" and others for the rest.
+CELERY_TASK_QUEUES = [Queue("celery"), Queue("claim"), Queue("publish")]
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "publishing.tasks.claim_due_publications": {"queue": "claim"},
+    "publishing.tasks.publish_publications": {"queue": "publish"},
+    "publishing.tasks.publish_publication": {"queue": "publish"},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # The database says what is due; beat only hands it to the workers, every second.
@@ -266,6 +276,8 @@ PUBLISHING_BACKOFF_BASE_SECONDS = float(os.environ.get("PUBLISHING_BACKOFF_BASE_
 # Work whose task was lost is taken back after these many seconds (sending: longer than a task may run).
 PUBLISHING_CLAIM_STALE_SECONDS = float(os.environ.get("PUBLISHING_CLAIM_STALE_SECONDS", 120))
 PUBLISHING_SENDING_STALE_SECONDS = float(os.environ.get("PUBLISHING_SENDING_STALE_SECONDS", 360))
+# Claimed rows not yet taken by a worker, at most: a burst waits in the database, not in the broker.
+PUBLISHING_CLAIM_AHEAD = int(os.environ.get("PUBLISHING_CLAIM_AHEAD", 1000))
 # Channels may reach loopback, private and link-local addresses, and plain http (publishing/egress.py):
 # for development and the demo's stand-ins only; off in production, where it would allow SSRF.
 PUBLISHING_ALLOW_PRIVATE_ADDRESSES = env_bool("PUBLISHING_ALLOW_PRIVATE_ADDRESSES", DEBUG)

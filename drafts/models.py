@@ -50,6 +50,8 @@ class Draft(FSMModelMixin, models.Model):
             models.Index(fields=["board", "-updated_at", "-id", "author"], name="draft_board_recent"),
             models.Index(fields=["board", "state", "-updated_at", "-id", "author"], name="draft_board_state_recent"),
             models.Index(fields=["author", "-updated_at"], name="draft_author_recent"),
+            # The claim tick's drafts_without_channels_publish: scheduled drafts by publish time, only them.
+            models.Index(fields=["publish_at"], condition=models.Q(state="scheduled"), name="draft_scheduled_due"),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,9 @@
 """Every write to a draft. Pages, API, admin and Celery tasks call these and nothing else."""
 
+import copy
 import re
+import threading
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -136,10 +139,40 @@ def _may_amend(
     return not draft.comments.filter(created_at__gte=latest.created_at).exists()
 
 
+def _field_values(draft: Draft) -> dict:
+    return {
+        field.attname: copy.deepcopy(getattr(draft, field.attname))
+        for field in Draft._meta.concrete_fields
+        if not field.primary_key
+    }
+
+
+_batch = threading.local()
+
+
 def _enqueue_notification(event: DraftEvent) -> None:
     from drafts.tasks import notify_draft_event
 
-    transaction.on_commit(lambda: notify_draft_event.delay(event.pk))
+    batch = getattr(_batch, "event_ids", None)
+    if batch is not None:
+        transaction.on_commit(lambda: batch.append(event.pk))
+    else:
+        transaction.on_commit(lambda: notify_draft_event.delay(event.pk))
+
+
+@contextmanager
+def notifications_batched():
+    """The events committed meanwhile on this thread are e-mailed by one task, sent at the end, instead of
+    a task each (a publishing batch settles many drafts at once)."""
+    from drafts.tasks import notify_draft_events
+
+    _batch.event_ids = event_ids = []
+    try:
+        yield
+    finally:
+        del _batch.event_ids
+        if event_ids:
+            notify_draft_events.delay(event_ids)
 
 
 @transaction.atomic
@@ -244,9 +277,12 @@ def draft_transition(
         kwargs["approvals"] = _record_approval(draft, actor)
 
     source = draft.state
+    before = _field_values(draft)
     method(**kwargs)
     draft.version += 1
-    draft.save()
+    # Only what the transition changed (and updated_at): the body and the variants are not written again.
+    changed = [name for name, value in _field_values(draft).items() if before[name] != value]
+    draft.save(update_fields=[*changed, "updated_at"])
     run_transition_effects(name, draft=draft, actor=actor, arguments=for_effects)
     given = {**kwargs, **for_effects}
     event_data = {**(data or {}), **gate_data, **{key: _as_json(value) for key, value in given.items()}}

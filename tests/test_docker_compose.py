@@ -18,7 +18,7 @@ from celery.app.utils import find_app
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-APP_SERVICES = ["web", "worker", "beat"]
+APP_SERVICES = ["web", "worker", "worker-claim", "beat"]
 REQUIRED_ENV = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}
 # What an operator would put in .env; every ${...} the file needs must be among them or have a default.
 OPERATOR_ENV = {
@@ -110,8 +110,8 @@ def test_it_reads_the_required_variables_in_settings():
     assert {"CSRF_TRUSTED_ORIGINS", "EMAIL_HOST", "DEFAULT_FROM_EMAIL"} <= names
 
 
-def test_it_defines_the_five_services(compose):
-    assert set(compose["services"]) == {"postgres", "redis", "web", "worker", "beat"}
+def test_it_defines_the_six_services(compose):
+    assert set(compose["services"]) == {"postgres", "redis", "web", "worker", "worker-claim", "beat"}
     assert compose["services"]["postgres"]["image"].split(":") == ["postgres", "16"]
     assert compose["services"]["redis"]["image"].split(":") == ["redis", "7"]
 
@@ -189,7 +189,14 @@ def test_it_starts_app_services_after_healthy_postgres_and_redis(compose, name):
 
 
 @pytest.mark.parametrize(
-    ("name", "probe"), [("postgres", "pg_isready"), ("redis", "redis-cli ping"), ("web", "urlopen"), ("worker", "ping")]
+    ("name", "probe"),
+    [
+        ("postgres", "pg_isready"),
+        ("redis", "redis-cli ping"),
+        ("web", "urlopen"),
+        ("worker", "ping"),
+        ("worker-claim", "ping"),
+    ],
 )
 def test_it_has_healthchecks(compose, name, probe):
     test = compose["services"][name]["healthcheck"]["test"]
@@ -240,7 +247,7 @@ def test_it_serves_cocreate_wsgi_with_gunicorn(compose):
     assert callable(getattr(module, attribute or "application"))
 
 
-@pytest.mark.parametrize(("name", "subcommand"), [("worker", "worker"), ("beat", "beat")])
+@pytest.mark.parametrize(("name", "subcommand"), [("worker", "worker"), ("worker-claim", "worker"), ("beat", "beat")])
 def test_it_runs_celery_on_the_cocreate_app(compose, name, subcommand):
     words = command_words(compose["services"][name]["command"])
     assert words[:4] == ["celery", "-A", "cocreate", subcommand]

@@ -7,17 +7,19 @@ so two workers (or a redelivered task) can never both send the same publication.
 
 import dataclasses
 import logging
+import os
 import random
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from drafts.models import Draft, DraftState
-from drafts.services import draft_transition
+from drafts.services import draft_transition, notifications_batched
 from publishing.adapters import AdapterError, NoAdapter, Post
 from publishing.adapters.base import PostImage
 from publishing.links import http_url
@@ -30,6 +32,7 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 BACKOFF_CAP_SECONDS = 3600
 CLAIM_BATCH = 200
+PUBLISH_BATCH = 25  # publications per publish task, sent at the same time
 
 
 # --- Workflow effects -------------------------------------------------------------------------------------
@@ -141,6 +144,9 @@ def publications_recover_stale(*, now=None) -> int:
     requeued = Publication.objects.filter(
         state=PublicationState.CLAIMED, claimed_at__lt=now - timedelta(seconds=settings.PUBLISHING_CLAIM_STALE_SECONDS)
     ).update(state=PublicationState.PENDING, due_at=now, updated_at=now)
+    if requeued:
+        # A lost task, or a queue that did not drain within PUBLISHING_CLAIM_STALE_SECONDS (the bench counts it).
+        logger.warning("Took back %d claimed publication(s) whose task had not started", requeued)
     stuck = Publication.objects.filter(
         state=PublicationState.SENDING,
         updated_at__lt=now - timedelta(seconds=settings.PUBLISHING_SENDING_STALE_SECONDS),
@@ -168,60 +174,159 @@ def publications_recover_stale(*, now=None) -> int:
 
 @transaction.atomic
 def publications_claim_due(*, now=None, limit: int = CLAIM_BATCH) -> list[int]:
-    """Claim what is due: rows other claimers hold are skipped, so several beats never claim twice."""
+    """Claim what is due: rows other claimers hold are skipped, so several beats never claim twice.
+
+    At most PUBLISHING_CLAIM_AHEAD rows are claimed and not yet taken by a worker: a burst waits here, in
+    the database, rather than in the broker, where a row left longer than PUBLISHING_CLAIM_STALE_SECONDS
+    would be taken back as lost while its task was only queued."""
     now = now or timezone.now()
-    ids = list(
-        Publication.objects.select_for_update(skip_locked=True)
-        .filter(state=PublicationState.PENDING, due_at__lte=now)
-        .order_by("due_at", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
+    room = settings.PUBLISHING_CLAIM_AHEAD - Publication.objects.filter(state=PublicationState.CLAIMED).count()
+    limit = min(limit, room)
+    if limit <= 0:
+        return []
+    ids = list(due_publications(now)[:limit])
     if ids:
         Publication.objects.filter(pk__in=ids).update(state=PublicationState.CLAIMED, claimed_at=now, updated_at=now)
     return ids
 
 
-def publication_publish(*, publication_id: int) -> str:
-    """Send one claimed publication and record the outcome. Returns the publication's new state.
+def due_publications(now):
+    """The claim query: pending rows due by `now`, in due order, locked, skipping rows others hold
+    (the partial index publication_pending_due answers it)."""
+    return (
+        Publication.objects.select_for_update(skip_locked=True)
+        .filter(state=PublicationState.PENDING, due_at__lte=now)
+        .order_by("due_at", "id")
+        .values_list("pk", flat=True)
+    )
 
-    The claim (claimed -> sending) is committed before the platform call, so a second worker that gets the
-    same task finds nothing to do. The outcome and the state are written together in one transaction.
+
+def publication_publish(*, publication_id: int) -> str:
+    """Send one claimed publication and record the outcome. Returns the publication's new state."""
+    return publications_publish(publication_ids=[publication_id]).get(publication_id, "skipped")
+
+
+def publications_publish(*, publication_ids: list[int]) -> dict[int, str]:
+    """Send a batch of claimed publications, the platform calls at the same time, and record each outcome.
+    Returns {id: new state} for the rows this call took (a row another worker took is left out).
+
+    Each row keeps its own claim: claimed -> sending is committed before any platform call, so a second
+    worker that gets the same ids (a redelivered task) finds nothing to do. Each outcome, its attempt log
+    and the draft's settle step are written together in one transaction per publication, as its call ends.
+    The database work stays on this thread; the pool threads only build and send the HTTP requests.
     """
     started = timezone.now()
-    taken = Publication.objects.filter(pk=publication_id, state=PublicationState.CLAIMED).update(
-        state=PublicationState.SENDING, attempts=F("attempts") + 1, updated_at=started
+    with transaction.atomic():
+        taken = list(
+            Publication.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=publication_ids, state=PublicationState.CLAIMED)
+            .values_list("pk", flat=True)
+        )
+        if not taken:
+            return {}
+        Publication.objects.filter(pk__in=taken).update(
+            state=PublicationState.SENDING, attempts=F("attempts") + 1, updated_at=started
+        )
+    publications = list(
+        Publication.objects.filter(pk__in=taken)
+        .select_related("draft__board", "channel")
+        .prefetch_related("draft__images")
+        .order_by("due_at", "pk")
     )
-    if not taken:
-        return "skipped"
-    publication = Publication.objects.select_related("draft__board", "channel").get(pk=publication_id)
-    adapter = adapter_for(publication.channel)
-    post = post_for(publication)
+    messages = _earlier_messages(taken)
+    outcomes: dict[int, str] = {}
+    sends = []
+    for publication in publications:
+        try:
+            adapter = adapter_for(publication.channel)
+            post = post_for(publication, earlier_messages=messages.get(publication.pk, ()))
+            changed = content_change(publication, post)
+            if changed:
+                raise AdapterError(changed, permanent=True)
+            problems = adapter.validate(post)
+            if problems:
+                raise AdapterError(" ".join(problems), permanent=True)
+        except AdapterError as error:
+            outcomes[publication.pk] = _record_failure(publication, error, started)
+            continue
+        except Exception as error:  # noqa: BLE001 - a bug must not leave the row in "sending"
+            logger.exception("Preparing publication %s crashed", publication.pk)
+            outcomes[publication.pk] = _record_failure(publication, AdapterError(f"Internal error: {error}"), started)
+            continue
+        sends.append((publication, adapter, post))
+    if len(sends) == 1:  # nothing to overlap: no pool
+        publication, adapter, post = sends[0]
+        outcomes[publication.pk] = _record(publication, _send(publication, adapter, post), started)
+        return outcomes
+    with notifications_batched():
+        futures = {_send_pool().submit(_send_on_pool_thread, *send): send[0] for send in sends}
+        for future in as_completed(futures):
+            publication = futures[future]
+            outcomes[publication.pk] = _record(publication, future.result(), started)
+    return outcomes
+
+
+SEND_THREADS = PUBLISH_BATCH  # platform calls in flight (they wait on the network, not on this process)
+_pool: ThreadPoolExecutor | None = None
+_pool_pid: int | None = None
+
+
+def _send_pool() -> ThreadPoolExecutor:
+    """One pool per process, its threads kept between batches (a forked worker makes its own)."""
+    global _pool, _pool_pid
+    if _pool is None or _pool_pid != os.getpid():
+        _pool = ThreadPoolExecutor(max_workers=SEND_THREADS, thread_name_prefix="publish")
+        _pool_pid = os.getpid()
+    return _pool
+
+
+def _send(publication: Publication, adapter, post: Post):
+    """The platform call, on a pool thread: its result, or the AdapterError to record."""
     try:
-        changed = content_change(publication, post)
-        if changed:
-            raise AdapterError(changed, permanent=True)
-        problems = adapter.validate(post)
-        if problems:
-            raise AdapterError(" ".join(problems), permanent=True)
-        result = adapter.publish(post)
+        return adapter.publish(post)
     except AdapterError as error:
-        return _record_failure(publication, error, started)
+        return error
     except Exception as error:  # noqa: BLE001 - an adapter bug must not leave the row in "sending"
         logger.exception("Adapter %s crashed", publication.channel.kind)
-        return _record_failure(publication, AdapterError(f"Internal error: {error}", ambiguous=True), started)
+        return AdapterError(f"Internal error: {error}", ambiguous=True)
+
+
+def _send_on_pool_thread(publication: Publication, adapter, post: Post):
+    try:
+        return _send(publication, adapter, post)
+    finally:
+        # An adapter that refreshed its credentials used the database from this thread: let that go.
+        connections.close_all()
+
+
+def _record(publication: Publication, result, started) -> str:
+    if isinstance(result, AdapterError):
+        return _record_failure(publication, result, started)
     return _record_success(publication, result, started)
 
 
-def post_for(publication: Publication) -> Post:
+def _earlier_messages(publication_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    messages: dict[int, list[str]] = {}
+    rows = PublicationAttempt.objects.filter(publication__in=publication_ids).order_by("publication", "number")
+    for publication_id, message in rows.values_list("publication_id", "message"):
+        messages.setdefault(publication_id, []).append(message)
+    return {pk: tuple(found) for pk, found in messages.items()}
+
+
+def post_for(publication: Publication, *, earlier_messages: tuple[str, ...] | None = None) -> Post:
     """The post for one attempt of a publication, with what its adapter must know of earlier attempts.
 
     An earlier attempt shows as a logged outcome, or (a worker killed mid-send, then recovered) as more than
-    the one attempt being made now, with no log row."""
+    the one attempt being made now, with no log row. `publication.attempts` must count the attempt being
+    made (the row as read after it went to sending); `earlier_messages` are read when not given."""
     post = post_for_channel(publication.draft, publication.channel, idempotency_key=str(publication.idempotency_key))
-    attempts = Publication.objects.values_list("attempts", flat=True).get(pk=publication.pk)
-    messages = tuple(publication.log.order_by("number").values_list("message", flat=True))
+    if earlier_messages is None:
+        earlier_messages = tuple(publication.log.order_by("number").values_list("message", flat=True))
     return dataclasses.replace(
-        post, resend=attempts > 1 or bool(messages), earlier_messages=messages, created_at=publication.created_at
+        post,
+        resend=publication.attempts > 1 or bool(earlier_messages),
+        earlier_messages=earlier_messages,
+        created_at=publication.created_at,
     )
 
 
@@ -272,7 +377,7 @@ def _record_success(publication: Publication, result, started) -> str:
 
 @transaction.atomic
 def _record_failure(publication: Publication, error: AdapterError, started) -> str:
-    attempts = Publication.objects.values_list("attempts", flat=True).get(pk=publication.pk)
+    attempts = publication.attempts  # as read after this attempt took the row
     give_up = error.permanent or attempts >= MAX_ATTEMPTS
     now = timezone.now()
     due_at = None if give_up else now + retry_delay(attempts, error.retry_after)
@@ -338,10 +443,9 @@ def retry_delay(attempts: int, retry_after: float | None) -> timedelta:
 
 
 def _log(publication, outcome, message, status_code, started) -> None:
-    number = Publication.objects.values_list("attempts", flat=True).get(pk=publication.pk)
     PublicationAttempt.objects.create(
         publication=publication,
-        number=number,
+        number=publication.attempts,
         outcome=outcome,
         message=message[:2000],
         status_code=status_code,
@@ -351,13 +455,14 @@ def _log(publication, outcome, message, status_code, started) -> None:
 
 def _settle_draft(draft_id: int) -> None:
     """When every publication has an outcome: published if all went out, failed if any failed for good."""
-    states = set(
+    rows = set(
         Publication.objects.filter(draft_id=draft_id)
         .exclude(state=PublicationState.CANCELLED)
-        .values_list("state", flat=True)
+        .values_list("state", "draft__state")
     )
-    if not Draft.objects.filter(pk=draft_id, state=DraftState.SCHEDULED).exists():
-        return
+    if not rows or DraftState.SCHEDULED not in {draft_state for _, draft_state in rows}:
+        return  # one query for both: the draft's own state comes with its publications'
+    states = {state for state, _ in rows}
     if states == {PublicationState.PUBLISHED}:
         draft_transition(draft_id=draft_id, name="mark_published", actor=None)
     elif PublicationState.FAILED in states and not states & {
@@ -373,9 +478,15 @@ def _settle_draft(draft_id: int) -> None:
 def drafts_without_channels_publish(*, now=None) -> int:
     """A scheduled draft on a board with no channel is 'published' at its time (the team posts it by hand)."""
     now = now or timezone.now()
-    due = Draft.objects.filter(state=DraftState.SCHEDULED, publish_at__lte=now, publications__isnull=True)
     count = 0
-    for draft_id in due.values_list("pk", flat=True)[:CLAIM_BATCH]:
+    for draft_id in drafts_due_without_channels(now)[:CLAIM_BATCH]:
         draft_transition(draft_id=draft_id, name="mark_published", actor=None, data={"channels": 0})
         count += 1
     return count
+
+
+def drafts_due_without_channels(now):
+    """Scheduled drafts due by `now` with no publication (the partial index draft_scheduled_due)."""
+    return Draft.objects.filter(state=DraftState.SCHEDULED, publish_at__lte=now, publications__isnull=True).values_list(
+        "pk", flat=True
+    )

@@ -61,11 +61,17 @@ def serve(respond, port: int = 0, methods: tuple[str, ...] = ("GET", "POST")) ->
 
     for method in methods:
         setattr(Handler, f"do_{method}", Handler._serve)
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    server = _Server(("127.0.0.1", port), Handler)
     # shutdown() waits for the serving loop to notice; at the default 0.5 s poll that was half a second per
     # stand-in stopped, more than most tests take.
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": SHUTDOWN_POLL_SECONDS}, daemon=True).start()
     return server
+
+
+class _Server(ThreadingHTTPServer):
+    # A platform takes many connections at once; the default listen backlog of 5 reset the connections of a
+    # publishing batch sent at the same time.
+    request_queue_size = 256
 
 
 class StandInServer:
