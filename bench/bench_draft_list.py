@@ -251,6 +251,7 @@ def fill(n_drafts: int, n_boards: int, n_users: int, seed: int) -> None:
                     state,
                     str(rng.randint(1, 12)),
                     str(review_round),
+                    "t" if state == "draft" and review_round > 0 else "f",  # a draft back from review was sent back
                     publish_at,
                     created.isoformat(),
                     updated.isoformat(),
@@ -278,6 +279,7 @@ def fill(n_drafts: int, n_boards: int, n_users: int, seed: int) -> None:
                     "state",
                     "version",
                     "review_round",
+                    "changes_requested",
                     "publish_at",
                     "created_at",
                     "updated_at",
