@@ -21,6 +21,7 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 CHANNELS_PER_BOARD = 2
+HISTORY_DRAFT_TITLE = "Bench draft with a history"
 HISTORY_ROUNDS = 6  # the review page's draft: revisions, comments and events from this many review rounds
 LIST_TARGET_MS = 100.0
 PAGE_TARGET_MS = 150.0
@@ -92,7 +93,7 @@ def history_draft(reviewer, board_id: int):
     from drafts import services
     from drafts.models import Draft
 
-    title = "Bench draft with a history"
+    title = HISTORY_DRAFT_TITLE
     draft = Draft.objects.filter(board_id=board_id, title=title).first()
     if draft is not None:
         return draft

@@ -112,6 +112,20 @@ def draft_list_rows(page: QuerySet[Draft], *, images: bool = False) -> list[Draf
     return drafts
 
 
+def draft_page_rows(page: QuerySet[Draft]) -> list[Draft]:
+    """One page of a draft list for the pages: draft_list_page's rows with their author loaded and their
+    co-authors (people) in `coauthor_list`, one query for the whole page (see draft_list_rows)."""
+    drafts = list(draft_list_page(page).prefetch_related(None).select_related("author"))
+    by_id = {draft.pk: draft for draft in drafts}
+    for draft in drafts:
+        draft.coauthor_list = []
+    if by_id:
+        coauthors = Draft.coauthors.through.objects.filter(draft_id__in=by_id).select_related("user").order_by("pk")
+        for row in coauthors:
+            by_id[row.draft_id].coauthor_list.append(row.user)
+    return drafts
+
+
 def draft_get_for_user(user, pk: int, *, for_update: bool = False) -> Draft:
     """The draft, or 404 for anyone who may not see it (they cannot tell it exists)."""
     drafts = drafts_for_user(user).select_related("board", "author")
