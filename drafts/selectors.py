@@ -112,12 +112,13 @@ def draft_list_rows(page: QuerySet[Draft], *, images: bool = False) -> list[Draf
     return drafts
 
 
-def draft_page_rows(page: QuerySet[Draft]) -> list[Draft]:
+def draft_page_rows(page: QuerySet[Draft]) -> QuerySet[Draft]:
     """One page of a draft list for the pages: draft_list_page's rows with their author loaded and their
-    co-authors (people) in `coauthor_list`, one query for the whole page (see draft_list_rows)."""
-    drafts = list(draft_list_page(page).prefetch_related(None).select_related("author"))
-    by_id = {draft.pk: draft for draft in drafts}
-    for draft in drafts:
+    co-authors (people) in `coauthor_list`, one query for the whole page (see draft_list_rows). Returned
+    as the evaluated queryset, so the page's object_list still answers count() and the like."""
+    drafts = draft_list_page(page).prefetch_related(None).select_related("author")
+    by_id = {draft.pk: draft for draft in drafts}  # evaluates `drafts` once; iterating it again reads its cache
+    for draft in by_id.values():
         draft.coauthor_list = []
     if by_id:
         coauthors = Draft.coauthors.through.objects.filter(draft_id__in=by_id).select_related("user").order_by("pk")
