@@ -340,12 +340,12 @@ def capture_api_sql(client, url: str) -> dict:
     assert response.status_code == 200
     roles = {"count": None, "page": None, "prefetch": None}
     for sql, params in captured:
-        if '"drafts_draft' not in sql:
-            continue  # session and user lookups
-        if sql.startswith("SELECT COUNT(*)"):
-            roles["count"] = (sql, params)
-        elif "_prefetch_related_val" in sql:
+        if sql.startswith('SELECT "drafts_draft_coauthors".') or "_prefetch_related_val" in sql:
             roles["prefetch"] = (sql, params)
+        elif 'FROM "drafts_draft" ' not in sql:
+            continue  # session, user, board and agreement lookups; the images of the page
+        elif sql.startswith("SELECT COUNT(*)"):
+            roles["count"] = (sql, params)
         else:
             roles["page"] = (sql, params)
     if not (roles["count"] and roles["page"]):

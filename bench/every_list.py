@@ -176,7 +176,7 @@ def capture(row: Row) -> None:
     with connection.execute_wrapper(recorder):
         response = _get(row)
     row.n_queries = len(captured)
-    row.queries = [(sql, params) for sql, params in captured if sql.lstrip().upper().startswith("SELECT")]
+    row.queries = [(sql, params) for sql, params in captured if sql.lstrip("( ").upper().startswith("SELECT")]
     if row.kind == "api":
         body = response.json()
         row.listed = f"{len(body['results'])} of {body['count']}" if isinstance(body, dict) else f"{len(body)}"
