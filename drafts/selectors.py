@@ -90,7 +90,7 @@ def draft_list_rows(page: QuerySet[Draft], *, images: bool = False) -> list[Draf
     each for the whole page. Django's prefetch_related builds a related manager and a queryset per row,
     which cost more than the rest of the request's Python put together.
     """
-    drafts = list(
+    drafts: list[Draft] = list(
         draft_list_page(page)
         .prefetch_related(None)
         .select_related(None)

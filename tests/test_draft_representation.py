@@ -56,8 +56,10 @@ def test_the_list_rows_serialize_as_the_generic_walk_would(personas, varied_draf
         assert list(fast) == list(reference)  # same keys in the same order
     rich = next(row for row in rows if row.title == "Rich ✓")
     fast = DraftSerializer(rich, context={"request": request}).data
-    assert len(fast["images"]) == 2 and sorted(fast["coauthors"]) == sorted([personas.reviewer.pk, personas.manager.pk])
-    assert fast["publish_at"] is not None and fast["state_label"] == "Changes requested"
+    assert len(fast["images"]) == 2
+    assert sorted(fast["coauthors"]) == sorted([personas.reviewer.pk, personas.manager.pk])
+    assert fast["publish_at"] is not None
+    assert fast["state_label"] == "Changes requested"
 
 
 def test_the_detail_serializes_as_the_generic_walk_would(personas, varied_drafts, request_for):
