@@ -9,7 +9,7 @@ from contributors.agreements.gate import gated_board_ids, require_access
 from contributors.models import Board
 from contributors.permissions import board_permissions, is_site_admin
 from contributors.roles import REVIEW, VIEW
-from contributors.selectors import board_ids_by_perm
+from contributors.selectors import board_ids_by_perm, board_ids_with_perm
 from drafts import anchoring, rules
 from drafts.models import Draft, DraftApproval, DraftComment, DraftEvent, DraftImage, DraftRevision, DraftState
 
@@ -30,6 +30,30 @@ def drafts_for_user(user, *, gated: bool = True) -> QuerySet[Draft]:
         return Draft.objects.none()
     held = board_ids_by_perm(user, VIEW, REVIEW)
     return _drafts_on_boards(user, viewable=held[VIEW], reviewed=held[REVIEW], gated=gated)
+
+
+def _draft_lookup_for_user(user, *, gated: bool = True) -> QuerySet[Draft]:
+    """drafts_for_user's drafts with the boards as subqueries: for looking up one draft, where they are
+    compiled once and reading the boards first would be a query more."""
+    if is_site_admin(user) or user is None or not user.is_authenticated or not user.is_active:
+        return drafts_for_user(user, gated=gated)
+    own = Q(author=user) | Q(Exists(Draft.coauthors.through.objects.filter(draft_id=OuterRef("pk"), user_id=user.pk)))
+    drafts = Draft.objects.filter(
+        Q(board__in=board_ids_with_perm(user, VIEW, REVIEW)), Q(board__in=board_ids_with_perm(user, REVIEW)) | own
+    )
+    gated_ids = gated_board_ids(user) if gated else set()
+    return drafts.exclude(board_id__in=gated_ids) if gated_ids else drafts
+
+
+def _drafts_on_board(user, board: Board) -> QuerySet[Draft]:
+    """drafts_for_user's drafts on one board, from the user's permissions on it (cached on the user: the
+    board's page has loaded them already), so the user's other boards need not be read."""
+    if is_site_admin(user):
+        return Draft.objects.filter(board=board)
+    held = board_permissions(user, board)
+    viewable = {board.pk} if VIEW in held else set()
+    reviewed = {board.pk} if REVIEW in held else set()
+    return _drafts_on_boards(user, viewable=viewable, reviewed=reviewed, gated=True).filter(board=board)
 
 
 def _drafts_on_boards(user, *, viewable: set[int], reviewed: set[int], gated: bool) -> QuerySet[Draft]:
@@ -54,15 +78,7 @@ def _with_list_relations(drafts: QuerySet[Draft], *, images: bool = False) -> Qu
 
 def draft_list_for_user(user, *, board=None, state: str | None = None, images: bool = False) -> QuerySet[Draft]:
     """images=True prefetches each draft's images (one query per page), for lists that show them."""
-    if isinstance(board, Board) and user is not None and user.is_authenticated and not is_site_admin(user):
-        # One board's list (its page): the user's permissions on it are the ones the page has already
-        # loaded (cached on the user), so the user's other boards need not be read.
-        held = board_permissions(user, board)
-        viewable = {board.pk} if VIEW in held else set()
-        reviewed = {board.pk} if REVIEW in held else set()
-        drafts = _drafts_on_boards(user, viewable=viewable, reviewed=reviewed, gated=True)
-    else:
-        drafts = drafts_for_user(user)
+    drafts = _drafts_on_board(user, board) if isinstance(board, Board) else drafts_for_user(user)
     if board is not None:
         drafts = drafts.filter(board=board)
     if state:
@@ -129,7 +145,7 @@ def draft_page_rows(page: QuerySet[Draft]) -> QuerySet[Draft]:
 
 def draft_get_for_user(user, pk: int, *, for_update: bool = False) -> Draft:
     """The draft, or 404 for anyone who may not see it (they cannot tell it exists)."""
-    drafts = drafts_for_user(user).select_related("board", "author")
+    drafts = _draft_lookup_for_user(user).select_related("board", "author")
     if for_update:
         drafts = drafts.select_for_update(of=("self",))
     draft = drafts.filter(pk=pk).first()
@@ -150,7 +166,7 @@ def draft_image_get(draft: Draft, image_id: int) -> DraftImage:
 
 def _refuse_if_gated(user, pk: int) -> None:
     """A draft hidden only by an unsigned agreement: 403 naming the agreement (the board is no secret)."""
-    board_id = drafts_for_user(user, gated=False).filter(pk=pk).values_list("board_id", flat=True).first()
+    board_id = _draft_lookup_for_user(user, gated=False).filter(pk=pk).values_list("board_id", flat=True).first()
     if board_id is not None and board_id in gated_board_ids(user):
         require_access(user, Board.objects.get(pk=board_id))
 
@@ -312,8 +328,8 @@ def review_queue(user, board) -> QuerySet[Draft]:
         .values("created_at")
     )
     return (
-        drafts_for_user(user)
-        .filter(board=board, state=DraftState.REVIEW)
+        _drafts_on_board(user, board)
+        .filter(state=DraftState.REVIEW)
         .exclude(own)
         .exclude(Exists(approved))
         .annotate(submitted_at=Subquery(submitted[:1]))
