@@ -44,6 +44,28 @@ def board_ids_with_perm(user, *codenames: str) -> QuerySet:
     return direct.union(via_groups, all=True)
 
 
+def board_ids_by_perm(user, *codenames: str) -> dict[str, set[int]]:
+    """For each of `codenames`, the ids of the boards on which the user holds it (grants to the user and to
+    the user's groups, as boards_with_perm), read in one query. Not for site admins (they hold every one).
+
+    For lists that filter by the ids several times in one request: a short list of ids costs PostgreSQL
+    as little as board_ids_with_perm()'s subquery and costs Django far less to compile each time.
+    """
+    held: dict[str, set[int]] = {codename: set() for codename in codenames}
+    if user is None or not user.is_authenticated or not user.is_active:
+        return held
+    grants = {
+        "permission__content_type": ContentType.objects.get_for_model(Board),
+        "permission__codename__in": codenames,
+    }
+    fields = ("content_object_id", "permission__codename")
+    direct = BoardUserObjectPermission.objects.filter(user=user, **grants).values_list(*fields)
+    via_groups = BoardGroupObjectPermission.objects.filter(group__user=user, **grants).values_list(*fields)
+    for board_id, codename in direct.union(via_groups, all=True):
+        held[codename].add(board_id)
+    return held
+
+
 def boards_for_user(user) -> QuerySet[Board]:
     return boards_with_perm(user, VIEW)
 

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -12,6 +11,7 @@ from contributors.forms import MemberForm
 from contributors.permissions import board_role, has_board_perm, prefetch_board_permissions, require_manager
 from contributors.roles import CONTRIBUTE, MANAGE, REVIEW
 from drafts.models import DraftState
+from drafts.paging import DraftPagePaginator
 from drafts.selectors import draft_list_for_user
 
 
@@ -31,7 +31,7 @@ def board_detail(request, slug: str):
     if state not in DraftState.values:
         state = ""
     drafts = draft_list_for_user(request.user, board=board, state=state or None)
-    page = Paginator(drafts, 50).get_page(request.GET.get("page"))
+    page = DraftPagePaginator(drafts, 50).get_page(request.GET.get("page"))
     context = {
         "board": board,
         "page": page,

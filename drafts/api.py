@@ -37,10 +37,10 @@ from drafts.serializers import (
 
 
 class DraftListPaginator(DjangoPaginator):
-    """Reads the page's drafts by id after choosing the ids (see selectors.draft_list_page)."""
+    """Reads the page's drafts by id after choosing the ids (see selectors.draft_list_rows)."""
 
     def _get_page(self, object_list, number, paginator):
-        return super()._get_page(selectors.draft_list_page(object_list, images=True), number, paginator)
+        return super()._get_page(selectors.draft_list_rows(object_list, images=True), number, paginator)
 
 
 class DraftListPagination(Pagination):

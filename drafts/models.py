@@ -42,6 +42,11 @@ class Draft(FSMModelMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Not columns: what drafts.selectors attaches to the rows of a list page (draft_list_rows, draft_page_rows).
+    coauthor_ids: list[int]
+    coauthor_list: list
+    image_list: list
+
     class Meta:
         ordering = ["-updated_at", "-id"]
         indexes = [

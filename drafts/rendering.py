@@ -45,7 +45,6 @@ ALLOWED_TAGS = {
 LINK_REL = "noopener noreferrer nofollow"
 # Images the app serves itself (a draft's uploads, behind the draft's permissions) stay images.
 OWN_IMAGE_URL_NAMES = {"draft-image"}
-
 # publishing/rendering/text.py's dialect: CommonMark with tables and strikethrough, raw HTML as text. A single
 # newline is a line break (<br>) as it is in every platform's text. markdown-it refuses javascript:, vbscript:,
 # file: and data: links by itself; nh3 below is the second lock.

@@ -102,12 +102,68 @@ class DraftSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["state", "version", "publish_at", "created_at", "updated_at"]
 
+    def to_representation(self, draft):
+        """The fields above, written out: DRF's generic walk over them (an attribute lookup, a None check and
+        a conversion per field) was a third of a 50-row list's time. tests/test_draft_representation.py
+        checks that this gives exactly what the generic walk gives."""
+        datetime_field = self.fields["created_at"]
+        coauthor_ids = getattr(draft, "coauthor_ids", None)
+        if coauthor_ids is None:
+            coauthor_ids = [user.pk for user in draft.coauthors.all()]
+        images = getattr(draft, "image_list", None)
+        if images is None:
+            images = draft.images.all()
+        author_username = getattr(draft, "author_username", None)
+        if author_username is None:
+            author_username = draft.author.username
+        return {
+            "id": draft.pk,
+            "board": draft.board_id,
+            "title": str(draft.title),
+            "body": str(draft.body),
+            "state": str(draft.state),
+            "state_label": str(draft.state_label),
+            "changes_requested": bool(draft.changes_requested),
+            "version": int(draft.version),
+            "tags": _strings(draft.tags),
+            "variants": {str(key): None if text is None else str(text) for key, text in draft.variants.items()},
+            "author": draft.author_id,
+            "author_username": str(author_username),
+            "coauthors": coauthor_ids,
+            "images": [_image_representation(image) for image in images],
+            "publish_at": None if draft.publish_at is None else datetime_field.to_representation(draft.publish_at),
+            "created_at": datetime_field.to_representation(draft.created_at),
+            "updated_at": datetime_field.to_representation(draft.updated_at),
+        }
+
+
+def _strings(values) -> list:
+    return [None if value is None else str(value) for value in values]
+
+
+def _image_representation(image) -> dict:
+    """DraftImageSerializer's fields, as DraftSerializer.to_representation writes them out."""
+    return {
+        "id": image.pk,
+        "url": reverse("draft-image", kwargs={"draft_id": image.draft_id, "image_id": image.pk}),
+        "alt_text": str(image.alt_text),
+        "position": int(image.position),
+        "width": int(image.width),
+        "height": int(image.height),
+        "size": int(image.size),
+        "content_type": str(image.content_type),
+        "sha256": str(image.sha256),
+    }
+
 
 class DraftDetailSerializer(DraftSerializer):
     available_transitions = serializers.SerializerMethodField()
 
     class Meta(DraftSerializer.Meta):
         fields = DraftSerializer.Meta.fields + ["available_transitions"]
+
+    def to_representation(self, draft):
+        return {**super().to_representation(draft), "available_transitions": self.get_available_transitions(draft)}
 
     def get_available_transitions(self, draft) -> list[str]:
         from drafts.selectors import draft_available_transitions

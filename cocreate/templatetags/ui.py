@@ -4,11 +4,16 @@
 {{ user|avatar_tone }}    0-7, a stable colour per username (.avatar-tone-N)
 {{ role|role_label }}     "Manager", "Site admin"
 {% board_tabs board %}    the board's sub-navigation, only the tabs the viewer's role may open
+{% state_badge state label %}, {% avatar person size src %}: the markup of components/state_badge.html and
+                          components/avatar.html (which call them), for the rows of long lists: an
+                          {% include %} per row cost more than the rest of the row
 """
 
 import hashlib
 
 from django import template
+from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from contributors.permissions import has_board_perm
 from contributors.roles import MANAGE, REVIEW, SITE_ADMIN
@@ -87,3 +92,27 @@ def board_tabs(context, board):
         state = "page" if current == url_name else ("true" if current in inside else "")
         tabs.append({"key": key, "label": label, "url_name": url_name, "current": state})
     return {"board": board, "tabs": tabs}
+
+
+AVATAR_PIXELS = {"xl": 96, "lg": 64, "sm": 24}
+
+
+@register.simple_tag
+def state_badge(state, label=None) -> str:
+    return format_html('<span class="state state-{}">{}</span>', state, capfirst(str(label or state)))
+
+
+@register.simple_tag
+def avatar(person, size="", src="") -> str:
+    size_class = f" avatar-{size}" if size else ""
+    if src:
+        pixels = AVATAR_PIXELS.get(size, 32)
+        return format_html(
+            '<img class="avatar{}" src="{}" alt="" width="{}" height="{}">', size_class, src, pixels, pixels
+        )
+    return format_html(
+        '<span class="avatar avatar-tone-{}{}" aria-hidden="true">{}</span>',
+        avatar_tone(person),
+        size_class,
+        initials(person),
+    )

@@ -36,9 +36,10 @@ def sign_url(board, outstanding: list[Obligation]) -> str:
     return reverse("board-agreements", args=[board.slug])
 
 
-def gated_board_ids(user) -> set[int]:
-    """Ids of the boards where `user` still has to accept an agreement their role requires."""
-    return {obligation.board_id for obligation in outstanding_for_user(user)}
+def gated_board_ids(user, *, viewable_board_ids: set[int] | None = None) -> set[int]:
+    """Ids of the boards where `user` still has to accept an agreement their role requires.
+    `viewable_board_ids`: the boards the user holds view_board on, when the caller has already read them."""
+    return {o.board_id for o in outstanding_for_user(user, viewable_board_ids=viewable_board_ids)}
 
 
 def is_gated(user, board) -> bool:

@@ -71,15 +71,21 @@ def _roles_on_boards(user, board_ids: set[int]) -> dict[int, str]:
     return {board_id: role for board_id, names in codenames.items() if (role := role_from_permissions(names))}
 
 
-def obligations_for_user(user, *, board_id: int | None = None) -> list[Obligation]:
+def obligations_for_user(
+    user, *, board_id: int | None = None, viewable_board_ids: set[int] | None = None
+) -> list[Obligation]:
     """Every agreement the user's roles require, per board. Site admins are bound by none.
 
     A fixed number of queries however many boards: one when no board the user sees requires anything,
-    four otherwise (requirements, roles, versions in force, acceptances).
+    four otherwise (requirements, roles, versions in force, acceptances). `viewable_board_ids`: the boards
+    the user holds view_board on, when the caller has read them already (else a subquery finds them).
     """
     if user is None or not user.is_authenticated or not user.is_active or is_site_admin(user):
         return []
-    query = AgreementRequirement.objects.filter(board__in=board_ids_with_perm(user, VIEW)).select_related("agreement")
+    if viewable_board_ids is not None and not viewable_board_ids:
+        return []
+    boards = board_ids_with_perm(user, VIEW) if viewable_board_ids is None else sorted(viewable_board_ids)
+    query = AgreementRequirement.objects.filter(board__in=boards).select_related("agreement")
     if board_id is not None:
         query = query.filter(board_id=board_id)
     requirements = list(query)
@@ -101,8 +107,11 @@ def obligations_for_user(user, *, board_id: int | None = None) -> list[Obligatio
     return obligations
 
 
-def outstanding_for_user(user, *, board_id: int | None = None) -> list[Obligation]:
-    return [o for o in obligations_for_user(user, board_id=board_id) if o.outstanding]
+def outstanding_for_user(
+    user, *, board_id: int | None = None, viewable_board_ids: set[int] | None = None
+) -> list[Obligation]:
+    obligations = obligations_for_user(user, board_id=board_id, viewable_board_ids=viewable_board_ids)
+    return [o for o in obligations if o.outstanding]
 
 
 def agreements_for_user(user) -> QuerySet[Agreement]:
