@@ -251,6 +251,11 @@
     End: ["forward", "lineboundary"],
   };
 
+  function inComment(node) {
+    var element = node && (node.nodeType === 1 ? node : node.parentElement);
+    return !!(element && element.closest(".thread"));
+  }
+
   function setUpKeyboardSelection(root, selected) {
     root.setAttribute("tabindex", "0");
     var selection = window.getSelection();
@@ -273,8 +278,15 @@
       if (!caretInside()) caretAtStart();
       var granularity = event.ctrlKey && move[1] === "character" ? "word" : move[1];
       var before = [selection.anchorNode, selection.anchorOffset, selection.focusNode, selection.focusOffset];
-      selection.modify(event.shiftKey ? "extend" : "move", move[0], granularity);
-      if (!caretInside()) selection.setBaseAndExtent(before[0], before[1], before[2], before[3]); // the text's end
+      var alter = event.shiftKey ? "extend" : "move";
+      selection.modify(alter, move[0], granularity);
+      // On phones the comments sit inside the text: step over them, they are not part of the draft.
+      for (var steps = 0; caretInside() && inComment(selection.focusNode) && steps < 2000; steps++) {
+        selection.modify(alter, move[0], granularity);
+      }
+      if (!caretInside() || inComment(selection.focusNode)) {
+        selection.setBaseAndExtent(before[0], before[1], before[2], before[3]); // at the text's end: stay
+      }
       selected(); // now, not after selectionchange's pause: the next Tab must find the Comment button
       event.preventDefault();
     });

@@ -4,7 +4,9 @@ text its focus back. No mouse event is sent in this test."""
 
 import pytest
 
+from drafts.anchoring import body_text
 from drafts.models import DraftComment
+from drafts.services import comment_create
 from tests.browser.harness import (
     ConsoleErrors,
     assert_no_horizontal_overflow,
@@ -84,5 +86,38 @@ def test_a_reviewer_comments_on_a_passage_with_the_keyboard_only(chromium, live_
 
     assert_no_horizontal_overflow(page)
     assert_no_serious_axe_violations(page, context="review page after keyboard comments")
+    console.assert_none()
+    context.close()
+
+
+def test_on_a_phone_the_caret_steps_over_the_comments_inside_the_text(chromium, live_server, personas):
+    draft = make_draft(personas.board, personas.contributor, title="Behind the scenes", body=BODY)
+    advance(draft, "review", personas)
+    text = body_text(BODY)
+    comment_create(draft_id=draft.pk, author=personas.reviewer, body="Which camera?", quote="launch video", position=14)
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    console = ConsoleErrors(page)
+    log_in(page, live_server, personas.reviewer.username)
+    page.goto(f"{live_server.url}/drafts/{draft.pk}/")
+    page.locator("#draft-text .thread").wait_for()  # the comment sits under its paragraph
+
+    tab_to(page, "#draft-text")
+    for _ in range(40):  # word by word, past the first paragraph and the comment under it
+        if page.evaluate("getSelection().focusNode.textContent.startsWith('The drone')"):
+            break
+        page.keyboard.press("Control+ArrowRight")
+        assert not page.evaluate("!!getSelection().focusNode.parentElement.closest('.thread')")
+    press(page, "Home")
+    press(page, "Control+Shift+ArrowRight", 2)
+    assert selected(page).strip() == "The drone"
+    page.keyboard.press("c")
+    page.keyboard.type("Which drone?")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.locator("mark.anchor", has_text="The drone").wait_for()
+    answer = DraftComment.objects.get(draft=draft, quote="The drone")
+    assert answer.position == text.index("The drone")
+    assert_no_horizontal_overflow(page)
     console.assert_none()
     context.close()
