@@ -18,6 +18,7 @@ from contributors.invitations import demo as invitations_demo
 from contributors.models import Board, User
 from contributors.profiles import demo as profiles_demo
 from contributors.services import board_create, board_role_grant
+from drafts import demo_passages
 from drafts.images import draft_image_add
 from drafts.services import comment_create, draft_create, draft_transition, draft_update
 from publishing import demo as publishing_demo
@@ -78,7 +79,9 @@ def load_demo_data() -> bool:
         _create_drafts(boards, users)
     # Each feature adds its own demo data (each is safe to run again); agreements first, so alice has
     # signed the Launch NDA before she claims a brief or submits the posts scheduled for the first minutes.
-    for feature in (agreements_demo, guidelines_demo, invitations_demo, briefs_demo, profiles_demo, publishing_demo):
+    # Passage comments last: they anchor in drafts the others may have made.
+    features = [agreements_demo, guidelines_demo, invitations_demo, briefs_demo, profiles_demo, publishing_demo]
+    for feature in [*features, demo_passages]:
         feature.load_demo(boards=boards, users=users)
     return created
 
@@ -89,7 +92,9 @@ SCHEDULE = ("schedule", "manager", {"publish_at": "in two days"})
 
 # board, author, title, body, tags, variants, workflow steps (transition, actor or None, arguments)
 DEMO_DRAFTS = [
-    ("launch", "alice", "Behind the scenes: building the launch video", "We filmed in three cities in two days.",
+    ("launch", "alice", "Behind the scenes: building the launch video",
+     "We filmed in three cities in two days.\n\nThe crew slept on the night train between the shoots, and the "
+     "drone took off at dawn: the drone survived a seagull.\n\nWatch the whole video on launch day.",
      ["culture"], {}, [SUBMIT]),
     ("launch", "alice", "Launch-day checklist for teams", "A printable checklist.", ["how-to"], {},
      [SUBMIT, ("request_changes", "reviewer", {"comment": "Please add the pricing section."})]),

@@ -59,10 +59,18 @@ class DraftForm(forms.Form):
         data = self.cleaned_data
         return {
             "title": data["title"],
-            "body": data["body"],
+            "body": unix_lines(data["body"]),
             "tags": [t.strip() for t in data["tags"].split(",") if t.strip()],
-            "variants": {key: data[name] for name, key in self.variant_fields.items() if data[name].strip()},
+            "variants": {
+                key: unix_lines(data[name]) for name, key in self.variant_fields.items() if data[name].strip()
+            },
         }
+
+
+def unix_lines(text: str) -> str:
+    """A browser sends a textarea's line breaks as CRLF: kept as typed, they would reach the platforms that take
+    the source (a webhook) and show up in every diff against text saved through the API."""
+    return text.replace("\r\n", "\n")
 
 
 def variant_field_name(key: str) -> str:

@@ -62,6 +62,12 @@
     return savedSnapshot !== null && snapshot() !== savedSnapshot;
   }
 
+  // Until no save is in flight. A save that was waiting for the same one starts next (it awaited first), so a
+  // single wait would let an image change go out beside it with the old version, and get a 409.
+  async function savesSettled() {
+    while (saving) await saving;
+  }
+
   function setStatus(text, state) {
     status.textContent = text;
     status.dataset.state = state;
@@ -331,7 +337,7 @@
     const elt = event.detail.elt;
     if (!elt.closest || !elt.closest("#draft-images") || !saving) return;
     event.preventDefault();
-    saving.then(function () {
+    savesSettled().then(function () {
       event.detail.issueRequest(false);
     });
   });
@@ -351,6 +357,7 @@
         imageRequests.delete(xhr);
         imageBusy = imageRequests.size > 0;
         setVersion(currentVersion()); // the swapped-in section brought the new version
+        schedulePreview(); // each channel's post shows the draft's images as they are now
         if (!imageBusy && isDirty()) scheduleSave(0);
       }, 0);
     });
@@ -379,7 +386,7 @@
     }
     const chosen = picker.files[0];
     const altText = document.getElementById("id_image_alt_text").value;
-    if (saving) await saving;
+    await savesSettled();
     if (root.dataset.autosaveUrl) {
       // An autosave started the draft meanwhile: the image goes to it, as the editor's own upload would.
       addToStartedDraft(chosen, altText);
@@ -435,6 +442,7 @@
       imageBusy = false;
     }
     setVersion(currentVersion());
+    schedulePreview();
     if (isDirty()) scheduleSave(0);
   }
 

@@ -181,24 +181,27 @@
     var button = document.getElementById("select-comment");
     var form = document.getElementById("passage-form");
     if (!button || !form) return function () { return false; };
-    var doc = button.parentNode;
     var current = null;
 
     function refresh() {
       current = selectedPassage(root);
       if (!current) {
-        button.hidden = true;
+        if (document.activeElement !== button) button.hidden = true;
         return;
       }
-      var box = doc.getBoundingClientRect();
       button.hidden = false;
+      var box = (button.offsetParent || button.parentNode).getBoundingClientRect();
       var left = Math.min(current.rect.right - box.left, box.width - button.offsetWidth);
       button.style.left = Math.max(0, left) + "px";
       button.style.top = current.rect.bottom - box.top + 6 + "px";
     }
 
+    var chosen = null; // the selection the form is about: focusing the form's text box clears it
+
     function open(passage) {
       if (!passage) return false;
+      var selection = window.getSelection();
+      chosen = selection.rangeCount ? selection.getRangeAt(0).cloneRange() : null;
       form.elements.quote.value = passage.quote;
       form.elements.prefix.value = passage.prefix;
       form.elements.suffix.value = passage.suffix;
@@ -215,11 +218,78 @@
     document.addEventListener("selectionchange", debounce(refresh, 60));
     button.addEventListener("mousedown", function (event) { event.preventDefault(); }); // keep the selection
     button.addEventListener("click", function () { open(current || selectedPassage(root)); });
-    form.querySelector("[data-passage-cancel]").addEventListener("click", function () {
+    function cancel() {
       form.hidden = true;
       relayout();
+    }
+    form.querySelector("[data-passage-cancel]").addEventListener("click", cancel);
+    form.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") return;
+      cancel();
+      root.focus(); // back where the passage was chosen, with it selected again
+      if (chosen) {
+        window.getSelection().removeAllRanges();
+        window.getSelection().addRange(chosen);
+        refresh();
+      }
+      event.preventDefault();
     });
+    setUpKeyboardSelection(root, refresh);
+    var hint = document.getElementById("select-hint");
+    if (hint) hint.hidden = false;
     return function () { return open(selectedPassage(root)); };
+  }
+
+  // Selecting with the keyboard: the draft's text takes focus (Tab), the arrow keys move a caret in it and
+  // Shift+arrows select, Ctrl by whole words, Home/End to the line's ends; then `c` or the Comment button.
+  var MOVES = {
+    ArrowRight: ["forward", "character"],
+    ArrowLeft: ["backward", "character"],
+    ArrowDown: ["forward", "line"],
+    ArrowUp: ["backward", "line"],
+    Home: ["backward", "lineboundary"],
+    End: ["forward", "lineboundary"],
+  };
+
+  function inComment(node) {
+    var element = node && (node.nodeType === 1 ? node : node.parentElement);
+    return !!(element && element.closest(".thread"));
+  }
+
+  function setUpKeyboardSelection(root, selected) {
+    root.setAttribute("tabindex", "0");
+    var selection = window.getSelection();
+
+    function caretInside() {
+      return selection.rangeCount > 0 && root.contains(selection.focusNode);
+    }
+
+    function caretAtStart() {
+      var first = textNodes(root)[0];
+      if (first) selection.collapse(first, 0);
+    }
+
+    root.addEventListener("focus", function () {
+      if (!caretInside()) caretAtStart();
+    });
+    root.addEventListener("keydown", function (event) {
+      var move = MOVES[event.key];
+      if (!move || event.altKey || event.metaKey || event.target !== root) return;
+      if (!caretInside()) caretAtStart();
+      var granularity = event.ctrlKey && move[1] === "character" ? "word" : move[1];
+      var before = [selection.anchorNode, selection.anchorOffset, selection.focusNode, selection.focusOffset];
+      var alter = event.shiftKey ? "extend" : "move";
+      selection.modify(alter, move[0], granularity);
+      // On phones the comments sit inside the text: step over them, they are not part of the draft.
+      for (var steps = 0; caretInside() && inComment(selection.focusNode) && steps < 2000; steps++) {
+        selection.modify(alter, move[0], granularity);
+      }
+      if (!caretInside() || inComment(selection.focusNode)) {
+        selection.setBaseAndExtent(before[0], before[1], before[2], before[3]); // at the text's end: stay
+      }
+      selected(); // now, not after selectionchange's pause: the next Tab must find the Comment button
+      event.preventDefault();
+    });
   }
 
   // --- Keyboard shortcuts ----------------------------------------------------------------------------------
