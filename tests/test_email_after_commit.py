@@ -80,7 +80,8 @@ def test_the_agreement_reminders_are_sent_outside_any_transaction(personas, prob
     ends_on = timezone.localdate() + timedelta(days=5)
     agreements.agreement_update(agreement=agreement, title=agreement.title, ends_on=ends_on, actor=personas.admin)
     assert agreements.agreement_expiry_reminders_send() == 1
-    assert mail.outbox and probe == [False] * len(mail.outbox)
+    assert mail.outbox
+    assert probe == [False] * len(mail.outbox)
     assert agreements.agreement_expiry_reminders_send() == 0  # once per end date
 
 
@@ -104,7 +105,8 @@ def test_the_preflight_warning_is_sent_outside_any_transaction(personas, draft, 
         assert publishing.publications_preflight(now=draft.publish_at - timedelta(minutes=5)) == 1
     finally:
         receiver.stop()
-    assert mail.outbox and probe == [False] * len(mail.outbox)
+    assert mail.outbox
+    assert probe == [False] * len(mail.outbox)
 
 
 def test_a_failed_send_gives_the_claim_back_so_the_retry_sends(personas, draft, smtp):
