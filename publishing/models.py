@@ -95,7 +95,12 @@ class Publication(models.Model):
     class Meta:
         ordering = ["due_at", "id"]
         constraints = [models.UniqueConstraint(fields=["draft", "channel"], name="one_publication_per_channel")]
-        indexes = [models.Index(fields=["state", "due_at"], name="publication_due")]
+        indexes = [
+            models.Index(fields=["state", "due_at"], name="publication_due"),
+            # The publication log reads each channel's rows latest due first (selectors.publication_log_page).
+            models.Index(fields=["channel", "due_at", "id"], name="publication_log"),
+            models.Index(fields=["channel", "state", "due_at", "id"], name="publication_log_state"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.draft_id} on {self.channel_id}: {self.state}"
