@@ -48,6 +48,17 @@ def boards_for_user(user) -> QuerySet[Board]:
     return boards_with_perm(user, VIEW)
 
 
+BOARD_PAGE_SIZE = 50
+
+
+def board_list_page(user, *, after: str | None = None, before: str | None = None, size: int = BOARD_PAGE_SIZE):
+    """One page of the user's boards by name (keyset: as fast at the 2,000th board as at the first; a
+    ValidationError for a broken cursor)."""
+    from cocreate.keyset import keyset_page
+
+    return keyset_page(boards_for_user(user), key="name", descending=False, size=size, after=after, before=before)
+
+
 def board_get_for_user(user, *, slug: str | None = None, pk: int | None = None) -> Board:
     """The board, or 404: someone without a role cannot tell that the board exists."""
     lookup = {"slug": slug} if slug is not None else {"pk": pk}

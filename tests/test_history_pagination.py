@@ -127,3 +127,61 @@ def test_the_log_page_costs_the_same_queries_with_ten_times_the_history(personas
     assert "OFFSET" not in log_queries[0]
     assert "COUNT(" not in log_queries[0]
     assert '"drafts_draft"."body"' not in log_queries[0]  # only the columns the log shows
+
+
+# --- The board list -----------------------------------------------------------------------------------
+
+
+def add_boards(user, count: int, prefix: str) -> None:
+    from contributors.services import board_role_grant
+    from tests.factories import BoardFactory
+
+    for n in range(count):
+        board_role_grant(board=BoardFactory(name=f"{prefix} {n:03}"), user=user, role="contributor")
+
+
+def test_the_board_list_walks_every_board_once_by_name(personas, web_client_for, api_client_for):
+    from contributors.selectors import board_list_page
+
+    add_boards(personas.contributor, 11, "Zebra")
+    add_boards(personas.contributor, 11, "Apple")
+    names, after = [], None
+    while True:
+        page = board_list_page(personas.contributor, size=4, after=after)
+        names += [board.name for board in page.rows]
+        if not page.after:
+            break
+        after = page.after
+    assert names == sorted(names)
+    assert len(names) == len(set(names)) == 23  # and Launch
+
+    api = api_client_for("contributor")
+    body = api.get("/api/boards/?page_size=10").json()
+    listed = [board["name"] for board in body["results"]]
+    while body["next"]:
+        body = api.get(body["next"]).json()
+        listed += [board["name"] for board in body["results"]]
+    assert listed == names
+
+
+def test_the_board_list_page_shows_a_page_and_a_next_link(personas, web_client_for):
+    add_boards(personas.contributor, 55, "Board")
+    page = web_client_for("contributor").get("/").content.decode()
+    assert page.count('class="card card--link board-card"') == 50
+    assert 'rel="next"' in page
+
+
+@pytest.mark.parametrize("path", ["/", "/api/boards/"])
+def test_the_board_list_costs_the_same_queries_with_ten_times_the_boards(
+    personas, web_client_for, api_client_for, path
+):
+    client = web_client_for("contributor") if path == "/" else api_client_for("contributor")
+    client.get(path)  # warm per-process caches
+    add_boards(personas.contributor, 5, "Few")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(path).status_code == 200
+    add_boards(personas.contributor, 60, "Many")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(path).status_code == 200
+    assert len(many) == len(few)
+    assert not [q for q in many.captured_queries if "COUNT(" in q["sql"] and "contributors_board" in q["sql"]]
