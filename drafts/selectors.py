@@ -196,6 +196,20 @@ def comment_threads_located(draft: Draft, threads=None) -> list[DraftComment]:
     return located
 
 
+HISTORY_PAGE_SIZE = 20
+
+
+def draft_history_page(draft: Draft, *, after: str | None = None, before: str | None = None, size: int = HISTORY_PAGE_SIZE):
+    """A page of the draft's events, latest first (keyset on its (draft, created_at) index: as fast for a
+    draft with 10,000 events as for one with 3). The caller has loaded the draft for the user."""
+    from cocreate.keyset import keyset_page
+
+    events = draft.events.select_related("actor")
+    return keyset_page(
+        events, key="created_at", descending=True, size=size, after=after, before=before, key_is_time=True
+    )
+
+
 def changes_request_for(draft: Draft) -> DraftEvent | None:
     """Why the draft was sent back, while it waits for those changes (None once it is submitted again)."""
     if not draft.changes_requested:

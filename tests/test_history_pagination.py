@@ -185,3 +185,64 @@ def test_the_board_list_costs_the_same_queries_with_ten_times_the_boards(
         assert client.get(path).status_code == 200
     assert len(many) == len(few)
     assert not [q for q in many.captured_queries if "COUNT(" in q["sql"] and "contributors_board" in q["sql"]]
+
+
+# --- A draft's history ---------------------------------------------------------------------------------
+
+
+def add_events(draft, actor, count: int) -> None:
+    from drafts.models import DraftEvent
+
+    DraftEvent.objects.bulk_create(
+        [
+            DraftEvent(draft=draft, actor=actor, transition="submit", target="review", comment=f"Event {n}")
+            for n in range(count)
+        ]
+    )
+
+
+def test_the_draft_page_shows_the_latest_events_and_a_link_to_older_ones(personas, draft, web_client_for):
+    add_events(draft, personas.contributor, 30)
+    client = web_client_for("contributor")
+    page = client.get(f"/drafts/{draft.pk}/").content.decode()
+    assert "Event 29" in page
+    assert "Event 10" in page
+    assert "Event 9<" not in page
+    link = re.search(r'<a class="btn btn-ghost btn-sm" href="([^"]+)"\s+hx-get="[^"]+"', page).group(1)
+    older = client.get(link.replace("&amp;", "&"), headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in older  # the fragment htmx swaps in for the link
+    assert "Event 9<" in older
+    assert "Event 0<" in older
+    assert "Event 10<" not in older
+    assert older.count("<li>") == 11  # and the creation event, the oldest
+    assert "Show older events" not in older
+    whole = client.get(link.replace("&amp;", "&")).content.decode()
+    assert "<html" in whole  # without JavaScript: a page of its own
+    assert 'rel="prev"' in whole
+
+
+def test_the_draft_page_costs_the_same_queries_with_many_more_events(personas, draft, web_client_for):
+    client = web_client_for("reviewer")
+    path = f"/drafts/{draft.pk}/"
+    client.get(path)  # warm per-process caches
+    add_events(draft, personas.contributor, 3)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(path).status_code == 200
+    add_events(draft, personas.reviewer, 200)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(path).content.decode()
+    assert len(many) == len(few)
+    assert page.count("<blockquote>Event") == 20
+
+
+def test_the_history_page_costs_the_same_queries_with_many_more_events(personas, draft, web_client_for):
+    client = web_client_for("reviewer")
+    path = f"/drafts/{draft.pk}/history/"
+    client.get(path)
+    add_events(draft, personas.contributor, 3)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(path).status_code == 200
+    add_events(draft, personas.reviewer, 200)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(path).status_code == 200
+    assert len(many) == len(few)
