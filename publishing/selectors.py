@@ -59,8 +59,9 @@ def publication_log_page(
     size: int = LOG_PAGE_SIZE,
 ) -> KeysetPage:
     """One page of the board's publication log, latest due first (the caller has checked the user may read
-    it). One query: on PostgreSQL each channel's rows are read for at most a page from the
-    (channel, [state,] due_at, id) index, so the cost is the page's, however long the history. A ValidationError for a broken cursor."""
+    it), in one query: on PostgreSQL each channel's rows are read for at most a page from the
+    (channel, [state,] due_at, id) index, so the cost is the page's, however long the history.
+    A ValidationError for a broken cursor."""
     by_id = {channel.pk: channel for channel in channels}
     chosen = [channel_id] if channel_id else list(by_id)
     rows = Publication.objects.filter(draft__board=board).select_related("draft").only(*LOG_COLUMNS)
