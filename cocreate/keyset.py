@@ -84,17 +84,18 @@ def keyset_page(
     reverse = descending != backwards
     sign = "-" if reverse else ""
     order = (f"{sign}{key}", f"{sign}pk")
-    if split_values is not None:
-        queryset = queryset.filter(**{f"{split_field}__in": split_values})
     if cursor is not None:
         past = "lt" if reverse else "gt"
         queryset = queryset.filter(Q(**{f"{key}__{past}": cursor[0]}) | Q(**{key: cursor[0], f"pk__{past}": cursor[1]}))
     if split_values and len(split_values) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        # Each range on its own (an equality only, so the planner picks the index that starts with it).
         ranges = [
             queryset.filter(**{split_field: value}).order_by(*order).values_list("pk", flat=True)[: size + 1]
             for value in split_values
         ]
         queryset = queryset.filter(pk__in=ranges[0].union(*ranges[1:], all=True))
+    elif split_values is not None:
+        queryset = queryset.filter(**{f"{split_field}__in": split_values})
     rows = list(queryset.order_by(*order)[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
