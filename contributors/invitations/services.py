@@ -265,9 +265,7 @@ def invitation_send(*, invitation_id: int, nonce: str, site_url: str) -> bool:
     body = [f'{inviter} invites you to the board "{invitation.board}" on Cocreate as {invitation.role}.']
     if invitation.message:
         body.append(f"Their message:\n\n{invitation.message}")
-    body.append(
-        f"Open this link to accept (it works once, until {invitation.expires_at:%Y-%m-%d %H:%M} UTC):\n{link}"
-    )
+    body.append(f"Open this link to accept (it works once, until {invitation.expires_at:%Y-%m-%d %H:%M} UTC):\n{link}")
     try:
         send_mail(
             subject=" ".join(f"Invitation to {invitation.board} on Cocreate".split()),

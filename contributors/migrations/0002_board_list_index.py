@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contributors', '0001_initial'),
+        ("contributors", "0001_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='board',
-            index=models.Index(fields=['name', 'id'], name='board_list'),
+            model_name="board",
+            index=models.Index(fields=["name", "id"], name="board_list"),
         ),
     ]

@@ -4,19 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('drafts', '0005_review_comments_and_changes_requested'),
-        ('publishing', '0004_variants_by_channel'),
+        ("drafts", "0005_review_comments_and_changes_requested"),
+        ("publishing", "0004_variants_by_channel"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='publication',
-            index=models.Index(fields=['channel', 'due_at', 'id'], name='publication_log'),
+            model_name="publication",
+            index=models.Index(fields=["channel", "due_at", "id"], name="publication_log"),
         ),
         migrations.AddIndex(
-            model_name='publication',
-            index=models.Index(fields=['channel', 'state', 'due_at', 'id'], name='publication_log_state'),
+            model_name="publication",
+            index=models.Index(fields=["channel", "state", "due_at", "id"], name="publication_log_state"),
         ),
     ]
