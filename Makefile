@@ -22,8 +22,7 @@ install: $(VENV)/.installed
 
 run: install
 	@mkdir -p "$(COCREATE_VAR_DIR)"
-	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py seed_demo
+	DEBUG=1 $(BIN)/python manage.py seed_demo --migrate  # one process: Django starts once for both
 	@echo ""
 	@echo "  Cocreate is starting on http://127.0.0.1:$(PORT)/  (web + Celery worker + beat; Ctrl-C stops all)"
 	@echo ""

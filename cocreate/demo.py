@@ -1,7 +1,8 @@
 """Demo data: two boards, the demo logins and drafts in every state, built with the real services.
 
-Idempotent: users and roles are brought to the wanted state every time; drafts are created only when
-the demo boards are new, so running it twice changes nothing.
+Idempotent: users and roles are brought to the wanted state every time (a login's password is set only
+when the login is new); drafts are created only when the demo boards are new, so running it twice
+changes nothing.
 """
 
 import io
@@ -57,12 +58,19 @@ def load_demo_data() -> bool:
     """Returns True when the boards (and so the drafts) were created by this call."""
     users = {}
     for username, display_name, staff, _ in DEMO_USERS:
-        user, _ = User.objects.get_or_create(username=username)
-        user.display_name = display_name
-        user.email = f"{username}@example.com"
-        user.is_staff = user.is_superuser = staff
-        user.set_password(DEMO_PASSWORD)
-        user.save()
+        user, created_user = User.objects.get_or_create(username=username)
+        wanted = {"display_name": display_name, "email": f"{username}@example.com", "is_staff": staff}
+        wanted["is_superuser"] = staff
+        changed = [name for name, value in wanted.items() if getattr(user, name) != value]
+        for name in changed:
+            setattr(user, name, wanted[name])
+        # Hashing costs about half a second a password: only a new login (or one without a usable
+        # password) gets one; a demo password someone changed stays changed.
+        if created_user or not user.has_usable_password():
+            user.set_password(DEMO_PASSWORD)
+            changed.append("password")
+        if changed:
+            user.save(update_fields=changed)
         users[username] = user
 
     created = not Board.objects.filter(slug__in=[slug for _, slug, _, _ in BOARDS]).exists()

@@ -76,6 +76,7 @@ urlpatterns = [
         name="draft-comment-resolve",
     ),
     path("drafts/<int:draft_id>/revisions/", drafts_views.draft_revisions, name="draft-revisions"),
+    path("drafts/<int:draft_id>/history/", drafts_views.draft_history, name="draft-history"),
     path("drafts/<int:draft_id>/diff/", drafts_views.draft_diff, name="draft-diff"),
     path("drafts/<int:draft_id>/images/", drafts_views.draft_image_add, name="draft-image-add"),
     path("drafts/<int:draft_id>/images/<int:image_id>/", drafts_views.draft_image, name="draft-image"),

@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from cocreate.api import NameCursorPagination
 from contributors import selectors, services
 from contributors.permissions import prefetch_board_permissions, require_manager
 from contributors.serializers import BoardSerializer, MemberSerializer
@@ -13,6 +14,7 @@ from contributors.serializers import BoardSerializer, MemberSerializer
 
 class BoardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = BoardSerializer
+    pagination_class = NameCursorPagination
 
     def get_queryset(self):
         return selectors.boards_for_user(self.request.user)

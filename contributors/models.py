@@ -40,6 +40,8 @@ class Board(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # The board list (page and API) is read a page at a time in (name, id) order (cocreate.keyset).
+        indexes = [models.Index(fields=["name", "id"], name="board_list")]
         permissions = [
             ("contribute_board", "Can write drafts on the board"),
             ("review_board", "Can review every draft on the board"),

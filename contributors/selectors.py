@@ -70,6 +70,19 @@ def boards_for_user(user) -> QuerySet[Board]:
     return boards_with_perm(user, VIEW)
 
 
+BOARD_PAGE_SIZE = 50
+
+
+def board_list_page(user, *, after: str | None = None, before: str | None = None, size: int = BOARD_PAGE_SIZE):
+    """One page of the user's boards by name (keyset: as fast at the 2,000th board as at the first; a
+    ValidationError for a broken cursor)."""
+    from cocreate.keyset import keyset_page
+
+    # board_ids_with_perm's semi-join, not guardian's OR: the planner walks the (name, id) index.
+    boards = Board.objects.filter(pk__in=board_ids_with_perm(user, VIEW))
+    return keyset_page(boards, key="name", descending=False, size=size, after=after, before=before)
+
+
 def board_get_for_user(user, *, slug: str | None = None, pk: int | None = None) -> Board:
     """The board, or 404: someone without a role cannot tell that the board exists."""
     lookup = {"slug": slug} if slug is not None else {"pk": pk}
@@ -115,8 +128,14 @@ def board_roles_for_user(user, *, limit: int) -> list[BoardRole]:
         return []
     content_type = ContentType.objects.get_for_model(Board)
     fields = ("content_object_id", "content_object__name", "content_object__slug", "permission__codename")
-    direct = BoardUserObjectPermission.objects.filter(user=user, permission__content_type=content_type)
-    via_groups = BoardGroupObjectPermission.objects.filter(group__user=user, permission__content_type=content_type)
+    # Only the first `limit` boards' grants are read: a person on 100,000 boards costs what one on 13 does.
+    first = Board.objects.filter(pk__in=board_ids_with_perm(user, VIEW)).order_by("name", "pk").values("pk")[:limit]
+    direct = BoardUserObjectPermission.objects.filter(
+        user=user, permission__content_type=content_type, content_object__in=first
+    )
+    via_groups = BoardGroupObjectPermission.objects.filter(
+        group__user=user, permission__content_type=content_type, content_object__in=first
+    )
     boards: dict[int, tuple[str, str]] = {}
     codenames: dict[int, set[str]] = defaultdict(set)
     for pk, name, slug, codename in direct.values_list(*fields).union(via_groups.values_list(*fields), all=True):

@@ -17,10 +17,12 @@ from drafts.selectors import draft_list_for_user
 
 @login_required
 def board_list(request):
-    boards = list(selectors.boards_for_user(request.user))
-    prefetch_board_permissions(request.user, boards)
-    rows = [(board, board_role(request.user, board)) for board in boards]
-    return render(request, "contributors/board_list.html", {"rows": rows})
+    page = selectors.board_list_page(
+        request.user, after=request.GET.get("after") or None, before=request.GET.get("before") or None
+    )
+    prefetch_board_permissions(request.user, page.rows)
+    rows = [(board, board_role(request.user, board)) for board in page.rows]
+    return render(request, "contributors/board_list.html", {"rows": rows, "page": page})
 
 
 @login_required

@@ -5,6 +5,7 @@ from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Su
 from django.http import Http404
 from django_fsm import can_proceed, has_transition_perm
 
+from cocreate.keyset import KeysetPage, keyset_page
 from contributors.agreements.gate import gated_board_ids, require_access
 from contributors.models import Board
 from contributors.permissions import board_permissions, is_site_admin
@@ -272,6 +273,20 @@ def comment_threads_located(draft: Draft, threads=None) -> list[DraftComment]:
             else None
         )
     return located
+
+
+HISTORY_PAGE_SIZE = 20
+
+
+def draft_history_page(
+    draft: Draft, *, after: str | None = None, before: str | None = None, size: int = HISTORY_PAGE_SIZE
+) -> KeysetPage:
+    """A page of the draft's events, latest first (keyset on its (draft, created_at) index: as fast for a
+    draft with 10,000 events as for one with 3). The caller has loaded the draft for the user."""
+    events = draft.events.select_related("actor")
+    return keyset_page(
+        events, key="created_at", descending=True, size=size, after=after, before=before, key_is_time=True
+    )
 
 
 def changes_request_for(draft: Draft) -> DraftEvent | None:

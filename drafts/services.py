@@ -447,20 +447,25 @@ def comment_resolve(*, draft_id: int, comment_id: int, actor: User, resolved: bo
 
 
 def draft_event_notify(*, event_id: int) -> bool:
-    """E-mail the draft's author about a transition someone else took. Claimed first, so sent once."""
-    with transaction.atomic():
-        # The claim and the send share a transaction: if sending fails, the claim rolls back and a retry
-        # sends again; if two workers get the same task, only one claim succeeds.
-        claimed = DraftEvent.objects.filter(pk=event_id, notified_at=None).update(notified_at=timezone.now())
-        if not claimed:
-            return False
-        event = DraftEvent.objects.select_related("draft__author", "actor", "draft__board").get(pk=event_id)
-        author = event.draft.author
+    """E-mail the draft's author about a transition someone else took. Claimed first, so sent once.
+
+    The claim commits before SMTP is spoken to, so a slow mail server holds no transaction (on SQLite that
+    would stop every write); a failed send gives the claim back, so the task's retry sends again."""
+    claimed_at = timezone.now()
+    claimed = DraftEvent.objects.filter(pk=event_id, notified_at=None).update(notified_at=claimed_at)
+    if not claimed:
+        return False
+    event = DraftEvent.objects.select_related("draft__author", "actor", "draft__board").get(pk=event_id)
+    author = event.draft.author
+    try:
         if event.actor_id != author.pk and author.email:
             _send_event_mail(event, author)
         if event.transition in MANAGERS_HEAR_ABOUT:
             _send_managers_mail(event)
-        return True
+    except Exception:
+        DraftEvent.objects.filter(pk=event_id, notified_at=claimed_at).update(notified_at=None)
+        raise
+    return True
 
 
 # Transitions the board's managers hear about too: a post that did not go out needs someone who can fix the

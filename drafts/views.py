@@ -36,13 +36,12 @@ def _detail_context(request, draft, bound_form=None) -> dict:
     user = request.user
     transitions = selectors.draft_available_transitions(draft, user)
     publications = list(draft.publications.select_related("channel").order_by("due_at", "channel__name"))
-    events = list(draft.events.select_related("actor"))
     threads = _threads_for(draft, user)
     is_reviewer = rules.can_review(draft, user)
     return {
         "draft": draft,
         "board": draft.board,
-        "events": events,
+        "history": selectors.draft_history_page(draft),  # the latest events; older ones a page at a time
         "threads": threads,
         "passage_threads": [thread for thread in threads if thread.quote],
         "draft_threads": [thread for thread in threads if not thread.quote],
@@ -54,7 +53,7 @@ def _detail_context(request, draft, bound_form=None) -> dict:
         "images": draft.images.all(),
         "revision_count": draft.revisions.count(),
         "brief_claim": brief_claim_for_draft(draft),
-        "changes_request": _last_changes_request(draft, events),
+        "changes_request": selectors.changes_request_for(draft),
         "queue_place": selectors.review_queue_place(draft, user) if is_reviewer else None,
         "since_review": _since_review(draft, user) if is_reviewer and draft.state == "review" else None,
         # Each channel's post exactly as it would be sent now (publishing's renderers).
@@ -73,13 +72,6 @@ def _threads_for(draft, user) -> list:
     for thread in threads:
         thread.can_resolve = resolves_any or thread.author_id == user.pk
     return threads
-
-
-def _last_changes_request(draft, events):
-    """The reviewer's reason, shown at the top while the draft waits for those changes."""
-    if not draft.changes_requested:
-        return None
-    return next((event for event in reversed(events) if event.transition == "request_changes"), None)
 
 
 def _since_review(draft, user):
@@ -436,6 +428,19 @@ def comment_resolve(request, draft_id: int, comment_id: int):
     except ServiceRefused as refused:
         return _render_detail(request, draft.pk, status=refused.status)
     return redirect(reverse("draft-detail", args=[draft.pk]) + f"#comment-{comment.pk}")
+
+
+@login_required
+def draft_history(request, draft_id: int):
+    """Older events of the draft page's history: the fragment htmx asked for ("Show older events"), or a
+    page of its own without JavaScript."""
+    draft = selectors.draft_get_for_user(request.user, draft_id)
+    history = selectors.draft_history_page(
+        draft, after=request.GET.get("after") or None, before=request.GET.get("before") or None
+    )
+    context = {"draft": draft, "board": draft.board, "history": history}
+    template = "drafts/_history.html" if request.htmx else "drafts/draft_history.html"
+    return render(request, template, context)
 
 
 @login_required

@@ -100,6 +100,9 @@ class Publication(models.Model):
             # The claim tick's query (pending, due, in due order): a partial index of the pending rows only,
             # so its cost follows what is due, not the history of everything ever published.
             models.Index(fields=["due_at", "id"], condition=models.Q(state="pending"), name="publication_pending_due"),
+            # The publication log reads each channel's rows latest due first (selectors.publication_log_page).
+            models.Index(fields=["channel", "due_at", "id"], name="publication_log"),
+            models.Index(fields=["channel", "state", "due_at", "id"], name="publication_log_state"),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,7 @@
 from django.db.models import QuerySet, prefetch_related_objects
 from django.http import Http404
 
+from cocreate.keyset import KeysetPage, keyset_page
 from contributors.permissions import require_manager
 from contributors.roles import MANAGE, REVIEW
 from contributors.selectors import board_get_for_user, board_ids_with_perm
@@ -37,6 +38,51 @@ def publications_for_user(user) -> QuerySet[Publication]:
         .select_related("draft", "channel", "draft__board")
         .order_by("-due_at", "-id")
     )
+
+
+# What the publication log shows of each row: nothing else is read (bodies, variants, fingerprints stay put).
+LOG_COLUMNS = (
+    "id", "draft_id", "channel_id", "state", "due_at", "attempts", "last_error", "platform_post_id",
+    "platform_url", "published_at", "checked_at", "live", "check_detail", "draft__title", "draft__state",
+)  # fmt: skip
+LOG_PAGE_SIZE = 50
+
+
+def publication_log_page(
+    board,
+    *,
+    channels: list[Channel],
+    state: str | None = None,
+    channel_id: int | None = None,
+    after: str | None = None,
+    before: str | None = None,
+    size: int = LOG_PAGE_SIZE,
+) -> KeysetPage:
+    """One page of the board's publication log, latest due first (the caller has checked the user may read
+    it), in one query: on PostgreSQL each channel's rows are read for at most a page from the
+    (channel, [state,] due_at, id) index, so the cost is the page's, however long the history.
+    A ValidationError for a broken cursor."""
+    by_id = {channel.pk: channel for channel in channels}
+    chosen = [channel_id] if channel_id else list(by_id)
+    # The board's channels scope the log (a publication is always on one of its draft's board's channels):
+    # a filter on the draft's board too would make the planner leave the per-channel indexes.
+    rows = Publication.objects.select_related("draft").only(*LOG_COLUMNS)
+    if state:
+        rows = rows.filter(state=state)
+    page = keyset_page(
+        rows,
+        key="due_at",
+        descending=True,
+        size=size,
+        after=after,
+        before=before,
+        key_is_time=True,
+        split_field="channel_id",
+        split_values=[pk for pk in chosen if pk in by_id],
+    )
+    for publication in page.rows:
+        publication.channel = by_id[publication.channel_id]
+    return page
 
 
 def publication_get_for_user(user, pk: int) -> Publication:

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -107,18 +106,21 @@ def _publication_log(request, board, status: int = 200):
     if not has_board_perm(request.user, board, REVIEW):
         raise PermissionDenied("The publication log is for the board's reviewers and managers.")
     filters = PublicationFilter(request.GET or None)
-    publications = selectors.publications_for_user(request.user).filter(draft__board=board)
-    if filters.is_valid():
-        if filters.cleaned_data["state"]:
-            publications = publications.filter(state=filters.cleaned_data["state"])
-        if filters.cleaned_data["channel"]:
-            publications = publications.filter(channel_id=filters.cleaned_data["channel"])
-    page = Paginator(publications, 50).get_page(request.GET.get("page"))
+    channels = list(Channel.objects.filter(board=board).order_by("name", "pk"))
+    valid = filters.is_valid()
+    page = selectors.publication_log_page(
+        board,
+        channels=channels,
+        state=filters.cleaned_data["state"] if valid else None,
+        channel_id=filters.cleaned_data["channel"] if valid else None,
+        after=request.GET.get("after") or None,
+        before=request.GET.get("before") or None,
+    )
     context = {
         "board": board,
         "page": page,
         "filters": filters,
-        "channels": Channel.objects.filter(board=board),
+        "channels": channels,
         "can_manage": has_board_perm(request.user, board, MANAGE),
     }
     if filters.errors:

@@ -254,16 +254,18 @@ def agreement_expiry_reminders_send(*, notice_days: int = EXPIRY_NOTICE_DAYS) ->
     sent = 0
     horizon = selectors.today() + timedelta(days=notice_days)
     for agreement_id, ends_on in selectors.agreements_ending_by(horizon).values_list("pk", "ends_on"):
-        with transaction.atomic():
-            claimed = (
-                Agreement.objects.filter(pk=agreement_id, ends_on=ends_on)
-                .exclude(reminder_sent_for=ends_on)
-                .update(reminder_sent_for=ends_on)
-            )
-            if not claimed:
-                continue
-            agreement = Agreement.objects.get(pk=agreement_id)
-            recipients = [u.email for u in selectors.users_to_remind(agreement) if u.email]
+        # The claim commits before SMTP is spoken to, so a slow mail server holds no transaction open.
+        previous = Agreement.objects.filter(pk=agreement_id).values_list("reminder_sent_for", flat=True).first()
+        claimed = (
+            Agreement.objects.filter(pk=agreement_id, ends_on=ends_on)
+            .exclude(reminder_sent_for=ends_on)
+            .update(reminder_sent_for=ends_on)
+        )
+        if not claimed:
+            continue
+        agreement = Agreement.objects.get(pk=agreement_id)
+        recipients = [u.email for u in selectors.users_to_remind(agreement) if u.email]
+        try:
             for email in recipients:
                 send_mail(
                     subject=" ".join(f"“{agreement.title}” ends on {ends_on:%Y-%m-%d}".split()),
@@ -275,5 +277,9 @@ def agreement_expiry_reminders_send(*, notice_days: int = EXPIRY_NOTICE_DAYS) ->
                     from_email=None,
                     recipient_list=[email],
                 )
-            sent += 1
+        except Exception:
+            # Nobody was reminded for sure: give the claim back so the next run tries again.
+            Agreement.objects.filter(pk=agreement_id, reminder_sent_for=ends_on).update(reminder_sent_for=previous)
+            raise
+        sent += 1
     return sent

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -246,30 +247,35 @@ def invitation_accept_new_user(*, token: str, name: str, password: str) -> tuple
 
 
 def invitation_send(*, invitation_id: int, nonce: str, site_url: str) -> bool:
-    """E-mail the link for `nonce` once; skipped when that link was sent already or no longer works."""
+    """E-mail the link for `nonce` once; skipped when that link was sent already or no longer works.
+
+    The claim commits before SMTP is spoken to (no transaction waits on a slow mail server); a failed send
+    gives the claim back, so the task's retry sends again."""
     with transaction.atomic():
-        # Claim and send share a transaction: a failed send rolls the claim back so a retry sends again.
         claimed = (
             Invitation.objects.filter(pk=invitation_id, nonce=nonce, status=InvitationStatus.PENDING)
             .exclude(sent_nonce=nonce)
-            .update(sent_nonce=nonce, sent_at=timezone.now())
+            .update(sent_nonce=nonce, sent_at=timezone.now(), send_count=F("send_count") + 1)
         )
         if not claimed:
             return False
         invitation = Invitation.objects.select_related("board", "inviter").get(pk=invitation_id)
-        Invitation.objects.filter(pk=invitation_id).update(send_count=invitation.send_count + 1)
-        link = site_url.rstrip("/") + reverse("invitation-accept", args=[invitation_token(invitation)])
-        inviter = person_label(invitation.inviter)
-        body = [f'{inviter} invites you to the board "{invitation.board}" on Cocreate as {invitation.role}.']
-        if invitation.message:
-            body.append(f"Their message:\n\n{invitation.message}")
-        body.append(
-            f"Open this link to accept (it works once, until {invitation.expires_at:%Y-%m-%d %H:%M} UTC):\n{link}"
-        )
+    link = site_url.rstrip("/") + reverse("invitation-accept", args=[invitation_token(invitation)])
+    inviter = person_label(invitation.inviter)
+    body = [f'{inviter} invites you to the board "{invitation.board}" on Cocreate as {invitation.role}.']
+    if invitation.message:
+        body.append(f"Their message:\n\n{invitation.message}")
+    body.append(f"Open this link to accept (it works once, until {invitation.expires_at:%Y-%m-%d %H:%M} UTC):\n{link}")
+    try:
         send_mail(
             subject=" ".join(f"Invitation to {invitation.board} on Cocreate".split()),
             message="\n\n".join(body),
             from_email=None,
             recipient_list=[invitation.email],
         )
-        return True
+    except Exception:
+        Invitation.objects.filter(pk=invitation_id, sent_nonce=nonce).update(
+            sent_nonce="", send_count=F("send_count") - 1
+        )
+        raise
+    return True
