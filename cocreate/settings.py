@@ -261,6 +261,7 @@ CELERY_BEAT_SCHEDULE = {
     # The database says what is due; beat only hands it to the workers, every second.
     "claim-due-publications": {"task": "publishing.tasks.claim_due_publications", "schedule": 1.0},
     "preflight-publications": {"task": "publishing.tasks.preflight_publications", "schedule": 60.0},
+    "notify-missed-draft-events": {"task": "drafts.tasks.notify_missed_draft_events", "schedule": 300.0},
     "clear-expired-sessions": {"task": "cocreate.tasks.clear_expired_sessions", "schedule": 3600.0},
     # Claimed once per agreement and end date, so running it hourly sends each reminder once.
     "agreement-expiry-reminders": {

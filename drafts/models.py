@@ -165,7 +165,11 @@ class DraftEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["draft", "created_at"], name="event_draft_time")]
+        indexes = [
+            models.Index(fields=["draft", "created_at"], name="event_draft_time"),
+            # The sweep for e-mails whose task was lost reads only the events not yet e-mailed.
+            models.Index(fields=["created_at"], condition=models.Q(notified_at=None), name="event_not_notified"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.transition}: {self.source or '-'} -> {self.target}"

@@ -1,6 +1,7 @@
 """Every write to a draft. Pages, API, admin and Celery tasks call these and nothing else."""
 
 import copy
+import logging
 import re
 import threading
 from contextlib import contextmanager
@@ -29,6 +30,8 @@ TAG_PATTERN = re.compile(r"^[\w][\w .&+-]{0,39}$")
 CHANNEL_KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")  # a brief's channels
 VARIANT_KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_:-]{0,39}$")
 MAX_BODY_LENGTH = 200_000
+
+logger = logging.getLogger(__name__)
 
 
 def _clean_content(
@@ -471,6 +474,36 @@ def draft_event_notify(*, event_id: int) -> bool:
 # Transitions the board's managers hear about too: a post that did not go out needs someone who can fix the
 # channel and retry, and a contributor author can do neither.
 MANAGERS_HEAR_ABOUT = {"mark_failed"}
+# Events no e-mail is about (draft_transition enqueues the others).
+NOT_NOTIFIED = {"create", "set_coauthors"}
+# An event not e-mailed after this long lost its task (a worker killed mid-batch, a broker restart, retries
+# spent on a mail server that was down); past the window it is history, not news.
+NOTIFY_SWEEP_GRACE = timedelta(minutes=5)
+NOTIFY_SWEEP_WINDOW = timedelta(days=1)
+NOTIFY_SWEEP_BATCH = 100
+
+
+def draft_events_notify_missed(*, now=None, limit: int = 1000) -> int:
+    """Enqueue again the e-mails of events whose task was lost. Safe to overlap a task still on its way: each
+    event is claimed before it is sent (draft_event_notify), so it goes once."""
+    from drafts.tasks import notify_draft_events
+
+    now = now or timezone.now()
+    missed = list(
+        DraftEvent.objects.filter(
+            notified_at=None,
+            created_at__gte=now - NOTIFY_SWEEP_WINDOW,
+            created_at__lt=now - NOTIFY_SWEEP_GRACE,
+        )
+        .exclude(transition__in=NOT_NOTIFIED)
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for start in range(0, len(missed), NOTIFY_SWEEP_BATCH):
+        notify_draft_events.delay(missed[start : start + NOTIFY_SWEEP_BATCH])
+    if missed:
+        logger.warning("Enqueued again the e-mails of %s draft event(s) whose task was lost", len(missed))
+    return len(missed)
 
 
 def _send_managers_mail(event: DraftEvent) -> None:

@@ -18,3 +18,9 @@ def notify_draft_events(event_ids: list[int]) -> int:
         with draft_event_log_context(event_id):
             sent += services.draft_event_notify(event_id=event_id)
     return sent
+
+
+@shared_task(ignore_result=True)
+def notify_missed_draft_events() -> int:
+    """Run by beat every five minutes: the e-mails of events whose task was lost go out after all."""
+    return services.draft_events_notify_missed()
