@@ -47,6 +47,10 @@ def assert_no_serious_axe_violations(page, *, context: str = "") -> list[dict]:
         page.evaluate(AXE.read_text())
     results = page.evaluate(
         """async () => {
+          // A dialog or toast fading in is measured between its colours: let finite animations end first.
+          const finite = document.getAnimations().filter(
+            a => a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+          await Promise.all(finite.map(a => a.finished.catch(() => null)));
           const r = await axe.run(document, {resultTypes: ["violations"]});
           return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
             nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + " :: " + (n.failureSummary || ""))}));
