@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "contributors.guidelines",
     "contributors.briefs",
     "contributors.profiles",
+    "contributors.notifications",
     "drafts",
     "publishing",
 ]

@@ -1,0 +1,97 @@
+"""Writes for notifications: every part of Cocreate that tells someone something calls notify()."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from contributors.agreements.gate import is_gated
+from contributors.models import Board, User
+from contributors.notifications import kinds
+from contributors.notifications.kinds import FOR_UNSIGNED_MEMBERS
+from contributors.notifications.models import Email, Notification
+from contributors.notifications.selectors import preferences_for
+from contributors.permissions import has_board_perm
+from contributors.roles import VIEW
+from drafts.models import Draft
+
+
+def notify(
+    *,
+    kind: str,
+    recipients: Iterable[User],
+    source: str,
+    title: str,
+    url: str,
+    body: str = "",
+    actor: User | None = None,
+    board: Board | None = None,
+    draft: Draft | None = None,
+) -> list[int]:
+    """Tell `recipients` about one thing, each as their preference for `kind` says. Returns the ids made.
+
+    Nobody is told about what they did themselves. About a board, only people who may open it now hear
+    (not an outsider, not a member who has still to sign), except for the kinds meant for unsigned members.
+    Idempotent: the same (recipient, kind, source) makes one notification, however often this runs."""
+    board = board or (draft.board if draft is not None else None)
+    people = {user.pk: user for user in recipients if user is not None and user.is_active}
+    if actor is not None:
+        people.pop(actor.pk, None)
+    if board is not None:
+        people = {pk: user for pk, user in people.items() if _may_hear(user, board, kind)}
+    if not people:
+        return []
+    preferences = preferences_for(list(people), kind)
+    rows = []
+    for pk, user in people.items():
+        choice = preferences[pk]
+        email = Email.NONE
+        if kinds.sends_email(choice.delivery) and user.email:
+            email = Email.DIGEST if choice.timing == kinds.Timing.DIGEST else Email.NOW
+        in_app = kinds.shows_in_app(choice.delivery)
+        if not in_app and email == Email.NONE:
+            continue  # they asked not to hear of this kind at all
+        rows.append(
+            Notification(
+                recipient=user,
+                kind=kind,
+                actor=actor,
+                board=board,
+                draft=draft,
+                title=title[:300],
+                body=body,
+                url=url[:500],
+                source=source[:120],
+                in_app=in_app,
+                email=email,
+            )
+        )
+    with transaction.atomic():
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)  # the unique source: made once
+        made = list(
+            Notification.objects.filter(
+                recipient__in=[row.recipient_id for row in rows], kind=kind, source=source[:120]
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    return made
+
+
+def _may_hear(user: User, board: Board, kind: str) -> bool:
+    if kind in FOR_UNSIGNED_MEMBERS:
+        return True
+    return has_board_perm(user, board, VIEW) and not is_gated(user, board)
+
+
+def notification_mark_read(*, user: User, notification_id: int) -> Notification:
+    """Mark one of the user's own notifications read (another person's is a 404: Notification.DoesNotExist)."""
+    notification = Notification.objects.get(pk=notification_id, recipient=user)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at=None).update(read_at=timezone.now())
