@@ -9,7 +9,7 @@ import dataclasses
 import logging
 import os
 import random
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from datetime import timedelta
 
 from django.conf import settings
@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from drafts.models import Draft, DraftState
-from drafts.services import draft_transition, notifications_batched
+from drafts.services import draft_transition, drafts_mark_published, notifications_batched
 from publishing.adapters import AdapterError, NoAdapter, Post
 from publishing.adapters.base import PostImage
 from publishing.links import http_url
@@ -211,9 +211,10 @@ def publications_publish(*, publication_ids: list[int]) -> dict[int, str]:
     Returns {id: new state} for the rows this call took (a row another worker took is left out).
 
     Each row keeps its own claim: claimed -> sending is committed before any platform call, so a second
-    worker that gets the same ids (a redelivered task) finds nothing to do. Each outcome, its attempt log
-    and the draft's settle step are written together in one transaction per publication, as its call ends.
-    The database work stays on this thread; the pool threads only build and send the HTTP requests.
+    worker that gets the same ids (a redelivered task) finds nothing to do. As calls end, the outcomes that
+    have come in are recorded together, with their attempt logs and their drafts' settle step, in one
+    transaction (a handful of statements for the lot, not a dozen per publication). The database work stays
+    on this thread; the pool threads only build and send the HTTP requests.
     """
     started = timezone.now()
     with transaction.atomic():
@@ -256,13 +257,13 @@ def publications_publish(*, publication_ids: list[int]) -> dict[int, str]:
         sends.append((publication, adapter, post))
     if len(sends) == 1:  # nothing to overlap: no pool
         publication, adapter, post = sends[0]
-        outcomes[publication.pk] = _record(publication, _send(publication, adapter, post), started)
+        outcomes.update(_record_outcomes([(publication, _send(publication, adapter, post))], started))
         return outcomes
     with notifications_batched():
-        futures = {_send_pool().submit(_send_on_pool_thread, *send): send[0] for send in sends}
-        for future in as_completed(futures):
-            publication = futures[future]
-            outcomes[publication.pk] = _record(publication, future.result(), started)
+        pending = {_send_pool().submit(_send_on_pool_thread, *send): send[0] for send in sends}
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)  # every call that has ended by now
+            outcomes.update(_record_outcomes([(pending.pop(future), future.result()) for future in done], started))
     return outcomes
 
 
@@ -299,10 +300,42 @@ def _send_on_pool_thread(publication: Publication, adapter, post: Post):
         connections.close_all()
 
 
-def _record(publication: Publication, result, started) -> str:
-    if isinstance(result, AdapterError):
-        return _record_failure(publication, result, started)
-    return _record_success(publication, result, started)
+@transaction.atomic
+def _record_outcomes(finished: list[tuple[Publication, object]], started) -> dict[int, str]:
+    """Record the calls that have ended: each publication's outcome and attempt log, then the settle step of
+    their drafts, in one transaction. Successes are written in bulk; a failure (rare) row by row."""
+    outcomes: dict[int, str] = {}
+    published = []
+    for publication, result in finished:
+        if isinstance(result, AdapterError):
+            outcomes[publication.pk] = _record_failure(publication, result, started)
+        else:
+            published.append((publication, result))
+    if not published:
+        return outcomes
+    for publication, result in published:
+        publication.platform_post_id = str(result.post_id)[:200]
+        publication.platform_url = http_url(result.url)
+        outcomes[publication.pk] = PublicationState.PUBLISHED
+    rows = [publication for publication, _ in published]
+    # What all share in one plain UPDATE; only the platform's id and address differ row by row.
+    now = timezone.now()
+    Publication.objects.filter(pk__in=[row.pk for row in rows]).update(
+        state=PublicationState.PUBLISHED, sent_at=started, published_at=now, last_error="", updated_at=now
+    )
+    Publication.objects.bulk_update(rows, fields=["platform_post_id", "platform_url"])
+    PublicationAttempt.objects.bulk_create(
+        PublicationAttempt(
+            publication=publication,
+            number=publication.attempts,
+            outcome=PublicationAttempt.Outcome.PUBLISHED,
+            message="",
+            started_at=started,
+        )
+        for publication in rows
+    )
+    _settle_drafts({publication.draft_id for publication in rows})
+    return outcomes
 
 
 def _earlier_messages(publication_ids: list[int]) -> dict[int, tuple[str, ...]]:
@@ -356,23 +389,6 @@ def post_for_channel(draft: Draft, channel: Channel, *, idempotency_key: str) ->
             for image in draft.images.all()
         ),
     )
-
-
-@transaction.atomic
-def _record_success(publication: Publication, result, started) -> str:
-    now = timezone.now()
-    Publication.objects.filter(pk=publication.pk).update(
-        state=PublicationState.PUBLISHED,
-        platform_post_id=str(result.post_id)[:200],
-        platform_url=http_url(result.url),
-        sent_at=started,
-        published_at=now,
-        last_error="",
-        updated_at=now,
-    )
-    _log(publication, PublicationAttempt.Outcome.PUBLISHED, "", None, started)
-    _settle_draft(publication.draft_id)
-    return PublicationState.PUBLISHED
 
 
 @transaction.atomic
@@ -454,35 +470,39 @@ def _log(publication, outcome, message, status_code, started) -> None:
 
 
 def _settle_draft(draft_id: int) -> None:
-    """When every publication has an outcome: published if all went out, failed if any failed for good."""
-    rows = set(
-        Publication.objects.filter(draft_id=draft_id)
+    _settle_drafts({draft_id})
+
+
+def _settle_drafts(draft_ids: set[int]) -> None:
+    """Each draft whose publications all have an outcome: published if all went out (in bulk), failed if any
+    failed for good. One query reads every draft's publications and its own state."""
+    rows = (
+        Publication.objects.filter(draft_id__in=draft_ids)
         .exclude(state=PublicationState.CANCELLED)
-        .values_list("state", "draft__state")
+        .values_list("draft_id", "state", "draft__state")
     )
-    if not rows or DraftState.SCHEDULED not in {draft_state for _, draft_state in rows}:
-        return  # one query for both: the draft's own state comes with its publications'
-    states = {state for state, _ in rows}
-    if states == {PublicationState.PUBLISHED}:
-        draft_transition(draft_id=draft_id, name="mark_published", actor=None)
-    elif PublicationState.FAILED in states and not states & {
-        PublicationState.PENDING,
-        PublicationState.CLAIMED,
-        PublicationState.SENDING,
-    }:
-        failed = Publication.objects.filter(draft_id=draft_id, state=PublicationState.FAILED).select_related("channel")
-        reasons = "; ".join(f"{p.channel.name}: {p.last_error}" for p in failed)
-        draft_transition(draft_id=draft_id, name="mark_failed", actor=None, comment=reasons[:2000])
+    states: dict[int, set[str]] = {}
+    for draft_id, state, draft_state in rows:
+        if draft_state == DraftState.SCHEDULED:
+            states.setdefault(draft_id, set()).add(state)
+    all_published = sorted(draft_id for draft_id, found in states.items() if found == {PublicationState.PUBLISHED})
+    if all_published:
+        drafts_mark_published(draft_ids=all_published)
+    unfinished = {PublicationState.PENDING, PublicationState.CLAIMED, PublicationState.SENDING}
+    for draft_id, found in sorted(states.items()):
+        if PublicationState.FAILED in found and not found & unfinished:
+            failed = Publication.objects.filter(draft_id=draft_id, state=PublicationState.FAILED).select_related(
+                "channel"
+            )
+            reasons = "; ".join(f"{p.channel.name}: {p.last_error}" for p in failed)
+            draft_transition(draft_id=draft_id, name="mark_failed", actor=None, comment=reasons[:2000])
 
 
 def drafts_without_channels_publish(*, now=None) -> int:
     """A scheduled draft on a board with no channel is 'published' at its time (the team posts it by hand)."""
     now = now or timezone.now()
-    count = 0
-    for draft_id in drafts_due_without_channels(now)[:CLAIM_BATCH]:
-        draft_transition(draft_id=draft_id, name="mark_published", actor=None, data={"channels": 0})
-        count += 1
-    return count
+    due = list(drafts_due_without_channels(now)[:CLAIM_BATCH])
+    return len(drafts_mark_published(draft_ids=due, data={"channels": 0})) if due else 0
 
 
 def drafts_due_without_channels(now):
