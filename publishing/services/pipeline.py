@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from drafts.models import Draft, DraftState
 from drafts.services import draft_transition, drafts_mark_published, notifications_batched
-from publishing.adapters import AdapterError, NoAdapter, Post
+from publishing.adapters import AdapterError, NoAdapter, Post, PublishResult
 from publishing.adapters.base import PostImage
 from publishing.links import http_url
 from publishing.models import Channel, Publication, PublicationAttempt, PublicationState
@@ -301,11 +301,11 @@ def _send_on_pool_thread(publication: Publication, adapter, post: Post):
 
 
 @transaction.atomic
-def _record_outcomes(finished: list[tuple[Publication, object]], started) -> dict[int, str]:
+def _record_outcomes(finished: list[tuple[Publication, PublishResult | AdapterError]], started) -> dict[int, str]:
     """Record the calls that have ended: each publication's outcome and attempt log, then the settle step of
     their drafts, in one transaction. Successes are written in bulk; a failure (rare) row by row."""
     outcomes: dict[int, str] = {}
-    published = []
+    published: list[tuple[Publication, PublishResult]] = []
     for publication, result in finished:
         if isinstance(result, AdapterError):
             outcomes[publication.pk] = _record_failure(publication, result, started)
