@@ -33,6 +33,13 @@ class NameCursorPagination(CursorPagination):
     ordering = ("name", "id")
 
 
+class LatestDueCursorPagination(NameCursorPagination):
+    """The publication log's pages, latest due first, from the row next to the page (no COUNT, no OFFSET):
+    a board's history of publications only grows."""
+
+    ordering = ("-due_at", "-id")
+
+
 class IdField(serializers.IntegerField):
     """A body field holding an object's id."""
 

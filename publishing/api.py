@@ -5,6 +5,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from cocreate.api import LatestDueCursorPagination
 from drafts.filters import IdFilter
 from publishing import selectors, services
 from publishing.models import Publication, PublicationState
@@ -72,8 +73,11 @@ class PublicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     serializer_class = PublicationSerializer
     filterset_class = PublicationFilter
+    pagination_class = LatestDueCursorPagination
 
     def get_queryset(self):
+        if self.action == "list":
+            return selectors.publications_listed_for_user(self.request.user)
         return selectors.publications_for_user(self.request.user)
 
     def get_object(self):

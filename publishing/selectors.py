@@ -40,6 +40,19 @@ def publications_for_user(user) -> QuerySet[Publication]:
     )
 
 
+# What GET /api/publications/ returns of each row (PublicationSerializer): drafts' bodies and variants, and the
+# channels' settings and credentials, are not read for a list.
+API_LIST_COLUMNS = (
+    "id", "draft_id", "channel_id", "state", "due_at", "attempts", "last_error", "platform_post_id",
+    "platform_url", "published_at", "checked_at", "live", "check_detail", "updated_at", "draft__board_id",
+    "channel__name",
+)  # fmt: skip
+
+
+def publications_listed_for_user(user) -> QuerySet[Publication]:
+    return publications_for_user(user).select_related(None).select_related("draft", "channel").only(*API_LIST_COLUMNS)
+
+
 # What the publication log shows of each row: nothing else is read (bodies, variants, fingerprints stay put).
 LOG_COLUMNS = (
     "id", "draft_id", "channel_id", "state", "due_at", "attempts", "last_error", "platform_post_id",
