@@ -16,10 +16,10 @@ from django.utils import timezone
 from contributors.agreements import services as agreements
 from contributors.invitations.models import Invitation
 from contributors.invitations.services import invitation_create
-from contributors.profiles.password_reset import password_reset_send
 from contributors.notifications.kinds import Kind
 from contributors.notifications.mail import digests_send, notifications_email
 from contributors.notifications.models import Notification
+from contributors.profiles.password_reset import password_reset_send
 from drafts.models import Draft, DraftEvent
 from drafts.services import comment_create, draft_event_notify, draft_transition
 from publishing import services as publishing

@@ -35,7 +35,8 @@ def test_a_lost_e_mail_goes_out_once(personas, draft, django_capture_on_commit_c
     assert [m.to for m in mail.outbox] == [[personas.contributor.email]]
     assert "Shorter, please." in mail.outbox[0].body
     told = Notification.objects.get(kind=Kind.CHANGES_REQUESTED)
-    assert told.recipient == personas.contributor and told.emailed_at is not None
+    assert told.recipient == personas.contributor
+    assert told.emailed_at is not None
     event.refresh_from_db()
     assert event.notified_at is not None
     with django_capture_on_commit_callbacks(execute=True):

@@ -222,11 +222,13 @@ def test_it_names_each_step_in_the_past_tense_in_history_and_in_words_in_notific
         assert told
         for notification in told:
             assert notification.title.startswith(f"@{persona} {TOLD_IN_WORDS[step.name]}")
-            assert f"'{step.name}'" not in notification.title and " -> " not in notification.title  # words
+            assert f"'{step.name}'" not in notification.title
+            assert " -> " not in notification.title
         for message in mail.outbox:  # the ones e-mailed at once: the same words as subject
             assert message.subject in {n.title for n in told}
     else:
-        assert told == [] and mail.outbox == []
+        assert told == []
+        assert mail.outbox == []
     page = web_client_for("manager").get(f"/drafts/{draft.pk}/").content.decode()
     history = page[page.index('<ol class="events">') :]
     assert re.search(rf"</strong>\s*{re.escape(step.done)}\b", history)

@@ -9,6 +9,7 @@ import re
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -191,6 +192,22 @@ def may_see_draft(user: User, draft: Draft) -> bool:
     return user.pk == draft.author_id or any(coauthor.pk == user.pk for coauthor in draft.coauthors.all())
 
 
+def _mentionable(draft: Draft, names: list[str]) -> list[User]:
+    """The people named who may be mentioned on the draft's board: its members, and site admins (who see every
+    board). Anyone else named is left alone (an outsider learns nothing of the draft)."""
+    if not names:
+        return []
+    members = {user.username.lower(): user for user, _role in board_members(draft.board)}
+    found = [members[name] for name in names if name in members]
+    others = [name for name in names if name not in members]
+    if others:
+        named = Q()
+        for name in others:
+            named |= Q(username__iexact=name)
+        found += [user for user in User.objects.filter(named, is_active=True) if is_site_admin(user)]
+    return found
+
+
 def comment_fanout(comment: DraftComment) -> list[int]:
     """A comment or reply tells the draft's authors and everyone in its thread (Kind.COMMENT); the board's
     members it @mentions are told with Kind.MENTION instead (one notification each, the mention winning)."""
@@ -201,12 +218,8 @@ def comment_fanout(comment: DraftComment) -> list[int]:
     body = comment.body
     url = draft_url(draft, f"comment-{comment.pk}")
     source = f"comment:{comment.pk}"
-    members = {user.username.lower(): user for user, _role in board_members(draft.board)}
-    mentioned = [
-        members[name]
-        for name in mentioned_names(body)
-        if name in members and members[name].pk != author.pk and may_see_draft(members[name], draft)
-    ]
+    named = _mentionable(draft, mentioned_names(body))
+    mentioned = [user for user in named if user.pk != author.pk and may_see_draft(user, draft)]
     made = notify(
         kind=Kind.MENTION,
         recipients=mentioned,
