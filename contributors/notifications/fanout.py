@@ -53,24 +53,27 @@ def draft_event_fanout(event: DraftEvent) -> list[int]:
     title = quoted(draft.title)
     actor = event.actor
     url = draft_url(draft)
-    common = {"source": source, "url": url, "actor": actor, "draft": draft}
     name = event.transition
+
+    def tell(kind: str, recipients: list[User], title: str, body: str = "") -> list[int]:
+        return notify(
+            kind=kind, recipients=recipients, source=source, title=title, body=body, url=url, actor=actor, draft=draft
+        )
+
     if name == "submit":
         again = " again" if draft.review_round > 1 and event.source == DraftState.DRAFT else ""
-        return notify(
+        return tell(
             kind=Kind.SUBMITTED,
             recipients=board_people(draft.board, "reviewer", "manager"),
             title=f"{who(actor)} submitted {title}{again} for review",
             body=event.comment,
-            **common,
         )
     if name == "request_changes":
-        return notify(
+        return tell(
             kind=Kind.CHANGES_REQUESTED,
             recipients=draft_authors(draft),
             title=f"{who(actor)} asked for changes on {title}",
             body=event.comment,
-            **common,
         )
     if name == "approve":
         approvals, required = event.data.get("approvals"), event.data.get("required")
@@ -78,40 +81,36 @@ def draft_event_fanout(event: DraftEvent) -> list[int]:
             text = f"{who(actor)} approved {title}: it can be scheduled"
         else:
             text = f"{who(actor)} approved {title} (approved by {approvals} of {required})"
-        return notify(kind=Kind.APPROVED, recipients=draft_authors(draft), title=text, body=event.comment, **common)
+        return tell(kind=Kind.APPROVED, recipients=draft_authors(draft), title=text, body=event.comment)
     if name in ("schedule", "retry"):
         when = _zoned(draft.publish_at, draft.board)
         verb = "scheduled" if name == "schedule" else "scheduled again"
-        return notify(
+        return tell(
             kind=Kind.SCHEDULED,
             recipients=draft_authors(draft),
             title=f"{who(actor)} {verb} {title} for {when}",
             body=_scheduled_channels(draft, event.comment),
-            **common,
         )
     if name == "unschedule":
-        return notify(
+        return tell(
             kind=Kind.SCHEDULED,
             recipients=draft_authors(draft),
             title=f"{who(actor)} took {title} off the schedule",
             body=event.comment,
-            **common,
         )
     if name == "mark_published":
-        return notify(
+        return tell(
             kind=Kind.PUBLISHED,
             recipients=draft_authors(draft),
             title=f"{title} is live",
             body=_live_links(draft),
-            **common,
         )
     if name == "mark_failed":
-        return notify(
+        return tell(
             kind=Kind.FAILED,
             recipients=[*draft_authors(draft), *board_people(draft.board, "manager")],
             title=f"{title} did not go out everywhere it was scheduled for",
             body=_failures(draft, event.comment),
-            **common,
         )
     return []  # create, set_coauthors, archive: history, not news
 

@@ -66,7 +66,8 @@ def mail_batched() -> Iterator[None]:
     """The e-mails of the notifications made meanwhile on this thread go in one task, sent at the end."""
     from contributors.notifications.tasks import send_notification_emails
 
-    _batch.ids = ids = []
+    ids: list[int] = []
+    _batch.ids = ids
     try:
         yield
     finally:
