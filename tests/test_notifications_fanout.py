@@ -296,3 +296,18 @@ def test_every_demo_login_has_unread_notifications_and_a_second_seed_adds_none(d
         Kind.AGREEMENT,
         Kind.INVITED,
     }  # carol has not signed the Launch NDA: she hears of nothing else on Launch
+
+
+def test_published_carries_each_channels_live_link(personas, draft, run):
+    from publishing.models import Channel, Publication
+
+    advance(draft, "scheduled", personas)
+    channel = Channel.objects.create(board=personas.board, kind="webhook", name="Site hook", settings={})
+    Publication.objects.create(
+        draft=draft, channel=channel, state="published", due_at=timezone.now(), platform_url="https://example.com/p/1"
+    )
+    run(draft_transition, draft_id=draft.pk, name="mark_published", actor=None)
+    notification = Notification.objects.get(kind=Kind.PUBLISHED)
+    assert notification.recipient == personas.contributor
+    assert "Site hook: https://example.com/p/1" in notification.body
+    assert "https://example.com/p/1" in mail.outbox[-1].body
