@@ -17,6 +17,7 @@ from contributors.briefs import demo as briefs_demo
 from contributors.guidelines import demo as guidelines_demo
 from contributors.invitations import demo as invitations_demo
 from contributors.models import Board, User
+from contributors.notifications import demo as notifications_demo
 from contributors.profiles import demo as profiles_demo
 from contributors.services import board_create, board_role_grant
 from drafts import demo_passages
@@ -87,9 +88,10 @@ def load_demo_data() -> bool:
         _create_drafts(boards, users)
     # Each feature adds its own demo data (each is safe to run again); agreements first, so alice has
     # signed the Launch NDA before she claims a brief or submits the posts scheduled for the first minutes.
-    # Passage comments last: they anchor in drafts the others may have made.
+    # Passage comments after them: they anchor in drafts the others may have made; notifications last, told
+    # by the real fan-out about everything the others did.
     features = [agreements_demo, guidelines_demo, invitations_demo, briefs_demo, profiles_demo, publishing_demo]
-    for feature in [*features, demo_passages]:
+    for feature in [*features, demo_passages, notifications_demo]:
         feature.load_demo(boards=boards, users=users)
     return created
 

@@ -264,6 +264,11 @@ CELERY_BEAT_SCHEDULE = {
     "preflight-publications": {"task": "publishing.tasks.preflight_publications", "schedule": 60.0},
     "notify-missed-draft-events": {"task": "drafts.tasks.notify_missed_draft_events", "schedule": 300.0},
     "clear-expired-sessions": {"task": "cocreate.tasks.clear_expired_sessions", "schedule": 3600.0},
+    # Notifications (contributors/notifications/tasks.py): each person's daily digest at their own hour, the
+    # e-mails whose task was lost, and the reminders before a brief's deadline; all claimed, so sent once.
+    "notification-digests": {"task": "contributors.notifications.tasks.send_digests", "schedule": 900.0},
+    "notification-mail-missed": {"task": "contributors.notifications.tasks.send_missed_emails", "schedule": 300.0},
+    "brief-deadline-reminders": {"task": "contributors.notifications.tasks.remind_brief_deadlines", "schedule": 900.0},
     # Claimed once per agreement and end date, so running it hourly sends each reminder once.
     "agreement-expiry-reminders": {
         "task": "contributors.agreements.tasks.send_agreement_expiry_reminders",
@@ -296,6 +301,13 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Cocreate <noreply@localhost>")
+# Where people open Cocreate, scheme and host (no trailing slash): e-mails are sent by workers, which have no
+# request to take the address from, so every link in a mail starts with this. Without it: the demo's address
+# with DEBUG, else https:// and the first of ALLOWED_HOSTS.
+SITE_URL = (
+    os.environ.get("SITE_URL")
+    or ("http://127.0.0.1:8000" if DEBUG else (f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else "http://localhost"))
+).rstrip("/")
 
 # --- API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -33,6 +33,7 @@ STATIC_ROOT = None  # whitenoise serves from the finders in tests
 WHITENOISE_USE_FINDERS = True
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+SITE_URL = "http://testserver"  # links in e-mails
 # Tasks run in-process unless an integration test points Celery at the real broker; a real worker process
 # started by such a test sets CELERY_TASK_ALWAYS_EAGER=0 to consume from the broker.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)  # noqa: F405

@@ -9,6 +9,7 @@ from cocreate.api_schema import CachedSchemaView
 from cocreate.health import healthz
 from contributors import api as contributors_api
 from contributors import views as contributors_views
+from contributors.notifications.unsubscribe_views import notification_unsubscribe
 from contributors.profiles import account_views
 from drafts import api as drafts_api
 from drafts import editor_views
@@ -88,6 +89,7 @@ urlpatterns = [
         drafts_views.draft_image_remove,
         name="draft-image-remove",
     ),
+    path("unsubscribe/<str:token>/", notification_unsubscribe, name="notification-unsubscribe"),
     path("", include("contributors.invitations.urls")),
     path("", include("contributors.agreements.urls")),
     path("", include("contributors.guidelines.urls")),

@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -429,7 +428,17 @@ def comment_create(
         parent = comment_get(draft, parent_id)
         parent = parent.parent or parent  # one level of threads: a reply to a reply joins the same thread
     anchor_fields = _anchor_fields(draft, quote=quote, prefix=prefix, suffix=suffix, position=position) if quote else {}
-    return DraftComment.objects.create(draft=draft, author=author, body=body, parent=parent, **anchor_fields)
+    comment = DraftComment.objects.create(draft=draft, author=author, body=body, parent=parent, **anchor_fields)
+    _enqueue_comment_notification(comment)
+    return comment
+
+
+def _enqueue_comment_notification(comment: DraftComment) -> None:
+    """The draft's authors, the thread and the people @mentioned are told by a worker after commit."""
+    from contributors.notifications.tasks import notify_comment
+
+    pk = comment.pk
+    transaction.on_commit(lambda: notify_comment.delay(pk))
 
 
 def _anchor_fields(draft: Draft, *, quote: str, prefix: str, suffix: str, position: int | None) -> dict:
@@ -483,31 +492,30 @@ def comment_resolve(*, draft_id: int, comment_id: int, actor: User, resolved: bo
 
 
 def draft_event_notify(*, event_id: int) -> bool:
-    """E-mail the draft's author about a transition someone else took. Claimed first, so sent once.
+    """Tell the people concerned about a workflow step (contributors.notifications.fanout: the reviewers of a
+    submit, the authors of a send-back, approval, schedule or publication, the authors and managers of a
+    failure), in the app and by e-mail as each prefers. Claimed first, so done once (and notify() makes
+    each notification once anyway).
 
-    The claim commits before SMTP is spoken to, so a slow mail server holds no transaction (on SQLite that
-    would stop every write); a failed send gives the claim back, so the task's retry sends again."""
+    The e-mails themselves go from their own task after commit (contributors.notifications.mail), each
+    claimed before SMTP is spoken to, so a slow mail server holds no transaction; a failure here gives the
+    claim back, so the task's retry tells them after all."""
+    from contributors.notifications.fanout import draft_event_fanout
+
     claimed_at = timezone.now()
     claimed = DraftEvent.objects.filter(pk=event_id, notified_at=None).update(notified_at=claimed_at)
     if not claimed:
         return False
     event = DraftEvent.objects.select_related("draft__author", "actor", "draft__board").get(pk=event_id)
-    author = event.draft.author
     try:
-        if event.actor_id != author.pk and author.email:
-            _send_event_mail(event, author)
-        if event.transition in MANAGERS_HEAR_ABOUT:
-            _send_managers_mail(event)
+        draft_event_fanout(event)
     except Exception:
         DraftEvent.objects.filter(pk=event_id, notified_at=claimed_at).update(notified_at=None)
         raise
     return True
 
 
-# Transitions the board's managers hear about too: a post that did not go out needs someone who can fix the
-# channel and retry, and a contributor author can do neither.
-MANAGERS_HEAR_ABOUT = {"mark_failed"}
-# Events no e-mail is about (draft_transition enqueues the others).
+# Events nobody is told about (draft_transition enqueues the others).
 NOT_NOTIFIED = {"create", "set_coauthors"}
 # An event not e-mailed after this long lost its task (a worker killed mid-batch, a broker restart, retries
 # spent on a mail server that was down); past the window it is history, not news.
@@ -537,39 +545,3 @@ def draft_events_notify_missed(*, now=None, limit: int = 1000) -> int:
     if missed:
         logger.warning("Enqueued again the e-mails of %s draft event(s) whose task was lost", len(missed))
     return len(missed)
-
-
-def _send_managers_mail(event: DraftEvent) -> None:
-    from contributors.selectors import board_members
-
-    board = event.draft.board
-    recipients = [
-        user.email
-        for user, role in board_members(board)
-        if role == "manager" and user.email and user.pk != event.draft.author_id
-    ]
-    if not recipients:
-        return
-    send_mail(
-        subject=" ".join(f"[{board}] Not published: {event.draft.title}".split()),
-        message=(
-            f'"{event.draft.title}" did not go out everywhere it was scheduled for.\n\n{event.comment}\n\n'
-            "The board's publication log shows each channel's attempts; fix what failed and retry there: only "
-            "the failed channels are sent again."
-        ),
-        from_email=None,
-        recipient_list=recipients,
-    )
-
-
-def _send_event_mail(event: DraftEvent, author: User) -> None:
-    who = str(event.actor) if event.actor else "Cocreate"
-    subject = f"[{event.draft.board}] {event.draft.title}: {event.target}"
-    send_mail(
-        # A title may contain line breaks; a mail header may not (BadHeaderError would fail every retry).
-        subject=" ".join(subject.split()),
-        message=f'Your draft "{event.draft.title}" was {steps.past_tense(event.transition)} by {who}.\n\n'
-        f"{event.comment}".strip(),
-        from_email=None,
-        recipient_list=[author.email],
-    )

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from cocreate.logcontext import draft_event_log_context
+from contributors.notifications.mail import mail_batched
 from drafts import services
 
 
@@ -12,15 +13,17 @@ def notify_draft_event(event_id: int) -> bool:
 
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
 def notify_draft_events(event_ids: list[int]) -> int:
-    """Several events' e-mails in one task; each is claimed on its own, so a retry sends only what is left."""
+    """Several events' notifications in one task (a publishing batch settles many drafts at once); each event
+    is claimed on its own, so a retry tells only what is left, and their e-mails go in one task at the end."""
     sent = 0
-    for event_id in event_ids:
-        with draft_event_log_context(event_id):
-            sent += services.draft_event_notify(event_id=event_id)
+    with mail_batched():
+        for event_id in event_ids:
+            with draft_event_log_context(event_id):
+                sent += services.draft_event_notify(event_id=event_id)
     return sent
 
 
 @shared_task(ignore_result=True)
 def notify_missed_draft_events() -> int:
-    """Run by beat every five minutes: the e-mails of events whose task was lost go out after all."""
+    """Run by beat every five minutes: the notifications of events whose task was lost are made after all."""
     return services.draft_events_notify_missed()

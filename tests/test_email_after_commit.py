@@ -5,6 +5,7 @@ import threading
 import time
 from datetime import timedelta
 from smtplib import SMTPDataError
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -15,9 +16,12 @@ from django.utils import timezone
 from contributors.agreements import services as agreements
 from contributors.invitations.models import Invitation
 from contributors.invitations.services import invitation_create
+from contributors.notifications.kinds import Kind
+from contributors.notifications.mail import digests_send, notifications_email
+from contributors.notifications.models import Notification
 from contributors.profiles.password_reset import password_reset_send
 from drafts.models import Draft, DraftEvent
-from drafts.services import draft_event_notify, draft_transition
+from drafts.services import comment_create, draft_event_notify, draft_transition
 from publishing import services as publishing
 from publishing.standins.email import Fault, SmtpStandIn
 from publishing.standins.webhook import WebhookStandIn
@@ -59,7 +63,21 @@ def smtp(settings):
 
 def test_the_draft_notification_is_sent_outside_any_transaction(personas, draft, probe):
     advance(draft, "review", personas)
+    probe.clear()
+    mail.outbox = []
     draft_transition(draft_id=draft.pk, name="request_changes", actor=personas.reviewer, comment="Shorter.")
+    assert [m.to for m in mail.outbox] == [[personas.contributor.email]]
+    assert probe == [False]
+    assert Notification.objects.get(kind=Kind.CHANGES_REQUESTED).emailed_at is not None
+
+
+def test_the_digest_is_sent_outside_any_transaction(personas, draft, probe):
+    advance(draft, "review", personas)
+    comment_create(draft_id=draft.pk, author=personas.reviewer, body="Looks good so far.")
+    probe.clear()
+    mail.outbox = []
+    noon_tomorrow = (timezone.now() + timedelta(days=1)).astimezone(ZoneInfo(personas.board.time_zone)).replace(hour=12)
+    assert digests_send(now=noon_tomorrow) == 1
     assert [m.to for m in mail.outbox] == [[personas.contributor.email]]
     assert probe == [False]
 
@@ -111,18 +129,26 @@ def test_the_preflight_warning_is_sent_outside_any_transaction(personas, draft, 
 
 def test_a_failed_send_gives_the_claim_back_so_the_retry_sends(personas, draft, smtp):
     advance(draft, "review", personas)
+    smtp.messages.clear()
     smtp.script = [Fault(reply="451 4.3.0 Try again later")]
-    with pytest.raises(SMTPDataError):
+    with pytest.raises(SMTPDataError):  # in-process tasks: the mail task's error reaches the caller
         draft_transition(draft_id=draft.pk, name="request_changes", actor=personas.reviewer, comment="Again.")
-    event = DraftEvent.objects.get(draft=draft, transition="request_changes")
-    assert event.notified_at is None  # the transition is committed, its e-mail still owed
-    assert Draft.objects.get(pk=draft.pk).state == "draft"
-    assert draft_event_notify(event_id=event.pk) is True
+    assert Draft.objects.get(pk=draft.pk).state == "draft"  # the transition is committed
+    told = Notification.objects.get(kind=Kind.CHANGES_REQUESTED)
+    assert told.emailed_at is None  # its e-mail still owed: the claim was given back
+    assert notifications_email(notification_ids=[told.pk]) == 1  # the task's retry
     assert [m["To"] for m in smtp.messages] == [personas.contributor.email]
+    assert notifications_email(notification_ids=[told.pk]) == 0  # and only once
+    # The event's own claim was given back too (its task failed with the mail): telling it again makes nothing new.
+    event = DraftEvent.objects.get(draft=draft, transition="request_changes")
+    draft_event_notify(event_id=event.pk)
+    assert Notification.objects.filter(kind=Kind.CHANGES_REQUESTED).count() == 1
+    assert len(smtp.messages) == 1
 
 
 def test_a_slow_smtp_server_delays_no_transition(personas, draft, smtp):
     advance(draft, "review", personas)
+    smtp.messages.clear()
     smtp.script = [Fault(delay=SLOW_SMTP_SECONDS)]  # stores the message, then waits before answering
 
     def send_back():  # as a worker would: the transition commits, then its notification is sent
@@ -139,9 +165,10 @@ def test_a_slow_smtp_server_delays_no_transition(personas, draft, smtp):
     assert smtp.messages, "the notification never reached the SMTP server"
     waiting_since = time.monotonic()
 
-    # The SMTP server is still waiting. The transition and its claim are committed and nothing holds them.
+    # The SMTP server is still waiting. The transition and the claims are committed and nothing holds them.
     event = DraftEvent.objects.get(draft=draft, transition="request_changes")
     assert event.notified_at is not None
+    assert Notification.objects.get(kind=Kind.CHANGES_REQUESTED).emailed_at is not None
     assert Draft.objects.get(pk=draft.pk).state == "draft"
     if connection.features.has_select_for_update_nowait:
         try:

@@ -1,6 +1,7 @@
-"""An event whose e-mail task was lost (a worker killed in the middle of a publishing batch, a broker restart,
-retries spent while the mail server was down) is e-mailed by the sweep beat runs, once, and only while it is
-news: the sweep leaves alone what is still on its way, what is old history, and events no e-mail is about."""
+"""An event whose notification task was lost (a worker killed in the middle of a publishing batch, a broker
+restart, retries spent while the database was away) is told by the sweep beat runs, once, and only while it is
+news: the sweep leaves alone what is still on its way, what is old history, and events nobody is told about.
+The notification's e-mail then goes after the sweep's task commits (in the test, its on-commit callbacks)."""
 
 from datetime import timedelta
 
@@ -8,6 +9,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from contributors.notifications.kinds import Kind
+from contributors.notifications.models import Notification
 from drafts.models import DraftEvent
 from drafts.services import NOTIFY_SWEEP_GRACE, NOTIFY_SWEEP_WINDOW, draft_events_notify_missed, draft_transition
 from tests.factories import advance
@@ -25,15 +28,21 @@ def _sent_back_and_lost(personas, draft, *, age: timedelta) -> DraftEvent:
     return event
 
 
-def test_a_lost_e_mail_goes_out_once(personas, draft):
+def test_a_lost_e_mail_goes_out_once(personas, draft, django_capture_on_commit_callbacks):
     event = _sent_back_and_lost(personas, draft, age=NOTIFY_SWEEP_GRACE + timedelta(minutes=1))
-    assert draft_events_notify_missed() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert draft_events_notify_missed() == 1
     assert [m.to for m in mail.outbox] == [[personas.contributor.email]]
     assert "Shorter, please." in mail.outbox[0].body
+    told = Notification.objects.get(kind=Kind.CHANGES_REQUESTED)
+    assert told.recipient == personas.contributor
+    assert told.emailed_at is not None
     event.refresh_from_db()
     assert event.notified_at is not None
-    assert draft_events_notify_missed() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert draft_events_notify_missed() == 0
     assert len(mail.outbox) == 1
+    assert Notification.objects.count() == 1
 
 
 def test_an_event_still_on_its_way_is_left_to_its_task(personas, draft):

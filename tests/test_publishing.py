@@ -123,7 +123,7 @@ def test_the_managers_and_the_author_hear_which_channel_failed_and_why(
     by_recipient = {tuple(message.to): message for message in mailoutbox}
     assert set(by_recipient) == {(personas.manager.email,), (personas.contributor.email,)}
     to_managers = by_recipient[(personas.manager.email,)]
-    assert to_managers.subject == f"[{personas.board}] Not published: {scheduled.title}"
+    assert to_managers.subject == f"‘{scheduled.title}’ did not go out everywhere it was scheduled for"
     assert "Site hook" in to_managers.body
     assert "forbidden word" in to_managers.body
     assert "retry" in to_managers.body

@@ -416,40 +416,45 @@ def test_it_emails_the_author_once_when_someone_else_moves_the_draft(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         event = take(draft, "request_changes", personas.reviewer, comment="Shorter, please.")
-    assert len(callbacks) == 1
+    assert callbacks  # the notification, then its e-mail: both after commit
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [personas.contributor.email]
-    assert draft.title in message.subject
-    assert "was sent back for changes by reviewer" in message.body  # the step's label, not its internal name
+    assert message.subject == f"@reviewer asked for changes on ‘{draft.title}’"  # in words, not "request_changes"
     assert "Shorter, please." in message.body
+    assert f"http://testserver/drafts/{draft.pk}/" in message.body
     event.refresh_from_db()
     assert event.notified_at is not None
 
     # Delivered again (a retried or duplicated task): nothing more is sent.
-    assert draft_event_notify(event_id=event.pk) is False
-    assert draft_event_notify(event_id=event.pk) is False
+    with django_capture_on_commit_callbacks(execute=True):
+        assert draft_event_notify(event_id=event.pk) is False
+        assert draft_event_notify(event_id=event.pk) is False
     assert len(mail.outbox) == 1
 
 
-def test_it_claims_an_event_before_sending_so_it_sends_once(personas, draft):
+def test_it_claims_an_event_before_sending_so_it_sends_once(personas, draft, django_capture_on_commit_callbacks):
     # Without the on_commit callbacks running, the event is still unclaimed.
     event = take(draft, "submit", personas.manager)
     assert event.notified_at is None
     mail.outbox.clear()
-    assert draft_event_notify(event_id=event.pk) is True
-    assert draft_event_notify(event_id=event.pk) is False
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == [personas.contributor.email]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert draft_event_notify(event_id=event.pk) is True
+        assert draft_event_notify(event_id=event.pk) is False
+    assert [m.to for m in mail.outbox] == [[personas.reviewer.email]]  # the reviewers; the manager did it
 
 
-def test_it_does_not_email_authors_about_their_own_transitions(personas, draft, django_capture_on_commit_callbacks):
+def test_it_does_not_email_people_about_their_own_transitions(personas, draft, django_capture_on_commit_callbacks):
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         event = take(draft, "submit", personas.contributor)
-    assert mail.outbox == []
+    assert sorted(m.to[0] for m in mail.outbox) == [personas.manager.email, personas.reviewer.email]
     event.refresh_from_db()
     assert event.notified_at is not None
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        take(draft, "request_changes", personas.manager, comment="Fix the date.")
+    assert [m.to for m in mail.outbox] == [[personas.contributor.email]]  # not the manager who sent it back
 
 
 def test_it_does_not_email_when_the_transition_fails(personas, draft, django_capture_on_commit_callbacks):
@@ -467,7 +472,7 @@ def test_it_notifies_about_a_draft_whose_title_spans_lines(personas, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         event = take(odd, "submit", personas.manager)
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].subject == "[Launch] Part one Part two: review"
+    assert mail.outbox[0].subject == "@manager submitted ‘Part one Part two’ for review"
     event.refresh_from_db()
     assert event.notified_at is not None
 

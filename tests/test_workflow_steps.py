@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from contributors.notifications.models import Notification
 from drafts.selectors import human_transition_names, transition_names
 from drafts.services import draft_transition
 from drafts.steps import STEPS, past_tense
@@ -195,15 +196,39 @@ def test_it_takes_each_step_through_the_api(personas, at_step, api_client_for, s
 # --- The history and the e-mails say what happened in the step's words -------------------------------------
 
 
+# How each step's notification says it, in words (archive tells nobody: it is history, not news).
+TOLD_IN_WORDS = {
+    "submit": "submitted ‘Spring launch post’ for review",
+    "request_changes": "asked for changes on ‘Spring launch post’",
+    "approve": "approved ‘Spring launch post’",
+    "schedule": "scheduled ‘Spring launch post’ for",
+    "unschedule": "took ‘Spring launch post’ off the schedule",
+    "retry": "scheduled again ‘Spring launch post’ for",
+}
+
+
 @pytest.mark.parametrize("step", HUMAN_STEPS, ids=ids)
-def test_it_names_each_step_in_the_past_tense_in_history_and_email(
+def test_it_names_each_step_in_the_past_tense_in_history_and_in_words_in_notifications(
     personas, at_step, web_client_for, django_capture_on_commit_callbacks, step
 ):
     draft, persona = at_step(step)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        draft_transition(draft_id=draft.pk, name=step.name, actor=getattr(personas, persona), **valid_arguments(step))
-    assert f"was {step.done} by {persona}" in mail.outbox[-1].body
+        event = draft_transition(
+            draft_id=draft.pk, name=step.name, actor=getattr(personas, persona), **valid_arguments(step)
+        )
+    told = list(Notification.objects.filter(source=f"event:{event.pk}"))
+    if step.name in TOLD_IN_WORDS:
+        assert told
+        for notification in told:
+            assert notification.title.startswith(f"@{persona} {TOLD_IN_WORDS[step.name]}")
+            assert f"'{step.name}'" not in notification.title
+            assert " -> " not in notification.title
+        for message in mail.outbox:  # the ones e-mailed at once: the same words as subject
+            assert message.subject in {n.title for n in told}
+    else:
+        assert told == []
+        assert mail.outbox == []
     page = web_client_for("manager").get(f"/drafts/{draft.pk}/").content.decode()
     history = page[page.index('<ol class="events">') :]
     assert re.search(rf"</strong>\s*{re.escape(step.done)}\b", history)

@@ -113,7 +113,10 @@ def agreement_require(*, agreement: Agreement, board: Board, role: str, actor: U
     _require_agreement_manager(agreement, actor)
     if role not in Role.values:
         raise ValidationError({"role": [f"Unknown role {role!r}; choose one of {', '.join(Role.values)}."]})
-    requirement, _ = AgreementRequirement.objects.get_or_create(agreement=agreement, board=board, role=role)
+    requirement, created = AgreementRequirement.objects.get_or_create(agreement=agreement, board=board, role=role)
+    latest = agreement.versions.order_by("-number").values_list("pk", flat=True).first()
+    if created and latest is not None:
+        _enqueue_agreement_notification(latest)  # the people of this role now have it to sign
     return requirement
 
 
@@ -167,7 +170,15 @@ def agreement_version_publish(
     else:
         version.sha256 = document_digest(body=body)
     version.save()
+    _enqueue_agreement_notification(version.pk)
     return version
+
+
+def _enqueue_agreement_notification(version_id: int) -> None:
+    """Everyone whose role requires the agreement is told to sign it (again), by a worker after commit."""
+    from contributors.notifications.tasks import notify_agreement_version
+
+    transaction.on_commit(lambda: notify_agreement_version.delay(version_id))
 
 
 @transaction.atomic

@@ -208,7 +208,16 @@ def brief_claim(*, brief_id: int, actor: User) -> BriefClaim:
     draft = draft_create(board=brief.board, author=actor, title=brief.topic)
     try:
         with transaction.atomic():
-            return BriefClaim.objects.create(brief=brief, contributor=actor, draft=draft)
+            claim = BriefClaim.objects.create(brief=brief, contributor=actor, draft=draft)
     except IntegrityError:
         # Only reachable if a claim was written without the row lock (e.g. by hand in the database).
         raise Conflict("You already claimed this brief.") from None
+    _enqueue_claim_notification(claim.pk)
+    return claim
+
+
+def _enqueue_claim_notification(claim_id: int) -> None:
+    """The brief's creator and the board's managers hear of the claim, from a worker after commit."""
+    from contributors.notifications.tasks import notify_brief_claim
+
+    transaction.on_commit(lambda: notify_brief_claim.delay(claim_id))

@@ -278,4 +278,18 @@ def invitation_send(*, invitation_id: int, nonce: str, site_url: str) -> bool:
             sent_nonce="", send_count=F("send_count") - 1
         )
         raise
+    _tell_existing_account(invitation)
     return True
+
+
+def _tell_existing_account(invitation: Invitation) -> None:
+    """Someone invited who already has an account finds the invitation in the app too. The invitation's own
+    e-mail (just sent) is its e-mail: the notification is marked e-mailed in the same transaction, before its
+    mail task could run."""
+    from contributors.notifications.fanout import invitation_fanout
+    from contributors.notifications.models import Notification
+
+    path = reverse("invitation-accept", args=[invitation_token(invitation)])
+    with transaction.atomic():
+        made = invitation_fanout(invitation, accept_path=path)
+        Notification.objects.filter(pk__in=made, emailed_at=None).update(emailed_at=timezone.now())

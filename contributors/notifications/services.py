@@ -9,6 +9,7 @@ from contributors.agreements.gate import is_gated
 from contributors.models import Board, User
 from contributors.notifications import kinds
 from contributors.notifications.kinds import FOR_UNSIGNED_MEMBERS
+from contributors.notifications.mail import enqueue_emails
 from contributors.notifications.models import Email, Notification
 from contributors.notifications.selectors import preferences_for
 from contributors.permissions import has_board_perm
@@ -68,14 +69,17 @@ def notify(
         )
     with transaction.atomic():
         Notification.objects.bulk_create(rows, ignore_conflicts=True)  # the unique source: made once
-        made = list(
+        found = list(
             Notification.objects.filter(
                 recipient__in=[row.recipient_id for row in rows], kind=kind, source=source[:120]
             )
             .order_by("pk")
-            .values_list("pk", flat=True)
+            .values_list("pk", "email", "emailed_at")
         )
-    return made
+    # E-mails at once go after commit, from a worker (mail.notifications_email claims each one); one made
+    # earlier and not sent yet (its send failed) is sent again.
+    enqueue_emails([pk for pk, email, emailed_at in found if email == Email.NOW and emailed_at is None])
+    return [pk for pk, _email, _emailed_at in found]
 
 
 def _may_hear(user: User, board: Board, kind: str) -> bool:
