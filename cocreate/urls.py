@@ -39,6 +39,7 @@ api_urlpatterns = [
     path("", include("contributors.guidelines.api_urls")),
     path("", include("contributors.briefs.api_urls")),
     path("", include("contributors.profiles.api_urls")),
+    path("", include("contributors.notifications.centre_api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -93,6 +94,7 @@ urlpatterns = [
     path("", include("contributors.guidelines.urls")),
     path("", include("contributors.briefs.urls")),
     path("", include("contributors.profiles.urls")),
+    path("", include("contributors.notifications.centre_urls")),
     path("", include("publishing.urls")),
     path("api/", include(api_urlpatterns)),
     path("admin/", admin.site.urls),

@@ -45,8 +45,8 @@ class PreferencesForm(forms.Form):
             self.rows.append(choice)
 
     def bound_rows(self):
-        """(choice, delivery field, timing field) per kind, for the table."""
-        return [(c, self[delivery_field(c.kind)], self[timing_field(c.kind)]) for c in self.rows]
+        """(label, choice, delivery field, timing field) per kind, for the table."""
+        return [(Kind(c.kind).label, c, self[delivery_field(c.kind)], self[timing_field(c.kind)]) for c in self.rows]
 
     def kinds(self) -> dict[str, dict[str, str]]:
         return {

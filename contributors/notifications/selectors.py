@@ -186,6 +186,8 @@ def unread_count_subquery(user_ref) -> Subquery:
 
 def notification_get_for_user(user, notification_id: int) -> Notification:
     """One of the person's own notifications, or 404 (another person's does not exist for them)."""
+    if not 0 < notification_id <= MAX_ID:
+        raise Http404("No such notification.")
     notification = _inbox(user).filter(pk=notification_id).first()
     if notification is None:
         raise Http404("No such notification.")
