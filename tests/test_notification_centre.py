@@ -2,6 +2,7 @@
 fragment, preferences (validation, all or nothing), @mention candidates, and constant query counts."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -207,7 +208,7 @@ def test_the_bell_adds_no_query_to_a_full_page(personas):
 
 def test_preferences_update_is_all_or_nothing_and_names_each_wrong_value(personas):
     user = personas.reviewer
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(ValidationError) as caught:
         preferences_update(
             user=user,
             kinds={"comment": {"delivery": "email"}, "mention": {"delivery": "pigeon"}, "nope": {"timing": "now"}},

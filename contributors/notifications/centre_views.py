@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cocreate.errors import refusal_for
+from contributors.agreements.gate import AgreementRequired
 from contributors.notifications import selectors, services
 from contributors.notifications.centre_forms import PreferencesForm
 from contributors.notifications.links import safe_path
@@ -153,7 +154,10 @@ def notification_preferences(request):
 @require_GET
 def draft_mentions(request, draft_id: int):
     """People an @mention in a comment on this draft may name (only for someone who may see the draft)."""
-    draft = draft_get_for_user(request.user, draft_id)
+    try:
+        draft = draft_get_for_user(request.user, draft_id)
+    except AgreementRequired as refused:  # JSON for the script that asks, naming where to sign
+        return JsonResponse({"detail": str(refused), "agreement_url": refused.sign_url}, status=403)
     query = request.GET.get("q", "")
     if len(query) > 150:
         raise Http404("No such person.")
