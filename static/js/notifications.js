@@ -47,10 +47,10 @@
     let marking = null;
     document.body.addEventListener("htmx:beforeRequest", (event) => {
       const item = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest(".notif");
-      marking = item ? item.id : null;
+      if (item) marking = item.id;
     });
-    document.body.addEventListener("htmx:afterSettle", () => {
-      if (!marking) return;
+    document.body.addEventListener("htmx:afterSettle", (event) => {
+      if (!marking || !event.detail.elt || event.detail.elt.id !== marking) return;
       const link = document.querySelector(`#${marking} .notif__title`);
       marking = null;
       if (link) link.focus();
