@@ -88,7 +88,8 @@ def notification_read(request, notification_id: int):
     services.notification_mark_read(user=request.user, notification_id=notification.pk)
     if request.htmx:
         notification.refresh_from_db()
-        response = render(request, "notifications/_item.html", {"n": notification})
+        context = {"n": notification, "oob_unread": selectors.unread_count_capped(request.user)}
+        response = render(request, "notifications/_item.html", context)
         return _changed(response, "Marked as read.")
     messages.success(request, "Marked as read.")
     return redirect(_back(request))

@@ -24,7 +24,7 @@ def tell_reviewer(draft, n: int = 0, *, kind=Kind.SUBMITTED, title=None, body=""
         kind=kind,
         recipients=[user("reviewer")],
         source=f"browser:{draft.pk}:{n}",
-        title=title or f"Alice Example submitted “{draft.title}” for review",
+        title=title or f"Alice Expert submitted “{draft.title}” for review",
         body=body,
         url=f"/drafts/{draft.pk}/",
         actor=alice,
@@ -74,14 +74,14 @@ def test_the_centre_the_open_bell_and_the_preferences(open_as, live_server):
         drafts[1],
         2,
         kind=Kind.COMMENT,
-        title=f"Alice Example commented on “{drafts[1].title}”",
+        title=f"Alice Expert commented on “{drafts[1].title}”",
         body="Could we open with the customer's own words? The second paragraph reads like a press release.",
     )
     tell_reviewer(
         drafts[2],
         3,
         kind=Kind.MENTION,
-        title=f"Alice Example mentioned you on “{drafts[2].title}”",
+        title=f"Alice Expert mentioned you on “{drafts[2].title}”",
         body="@reviewer can you check the claim about three cities?",
     )
     read = tell_reviewer(drafts[3], 4, kind=Kind.PUBLISHED, title=f"“{drafts[3].title}” went live on Mastodon")
@@ -100,6 +100,7 @@ def test_the_centre_the_open_bell_and_the_preferences(open_as, live_server):
     page.keyboard.press("Enter")
     page.wait_for_selector("#bell-count .bell__badge:has-text('2')")
     assert page.locator(".notif--unread").count() == 2
+    assert page.locator("#inbox-unread").inner_text() == "2"  # the filter's count follows
     assert page.evaluate("() => document.activeElement.classList.contains('notif__title')")
 
     # The bell open, at both widths.
