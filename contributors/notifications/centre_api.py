@@ -56,16 +56,16 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         unread = request.query_params.get("unread", "0")
         if unread not in ("0", "1", ""):
             raise ValidationError({"unread": ["1 for only the unread ones, 0 (or nothing) for all."]})
-        size = request.query_params.get("page_size") or "50"
-        if not (size.isascii() and size.isdigit() and 1 <= int(size) <= 200):
-            raise ValidationError({"page_size": ["A whole number from 1 to 200."]})
+        # As DRF's paginations do: a size past the most is capped, one that is no positive number is the default.
+        raw_size = request.query_params.get("page_size") or ""
+        size = min(int(raw_size), 200) if raw_size.isascii() and raw_size.isdigit() and int(raw_size) > 0 else 50
         try:
             page = selectors.inbox_page(
                 request.user,
                 unread_only=unread == "1",
                 after=request.query_params.get("after") or None,
                 before=request.query_params.get("before") or None,
-                size=int(size),
+                size=size,
             )
         except DjangoValidationError as exc:
             raise ValidationError({"cursor": list(exc.messages)}) from None
