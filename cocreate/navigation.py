@@ -1,7 +1,8 @@
 """What the app bar shows on every page: the boards the user works on (with their role) and the user menu.
 
 Evaluated lazily, only when base.html reads it, so pages rendered without base.html (htmx fragments, JSON)
-pay nothing; a full page pays a fixed two queries whatever the number of boards.
+pay nothing; a full page pays a fixed two queries whatever the number of boards (the bell's count rides on
+the account's query).
 """
 
 from functools import cached_property
@@ -12,6 +13,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 from contributors.models import User
+from contributors.notifications.selectors import BELL_COUNT_CAP, unread_count_subquery
 from contributors.selectors import BoardRole, board_roles_for_user
 
 # The switcher lists this many boards; the board list page has them all.
@@ -38,14 +40,14 @@ class Navigation:
 
     @cached_property
     def _account(self) -> dict:
-        """The avatar and whether the user holds a live API token, in one query."""
+        """The avatar, whether the user holds a live API token and the bell's unread count, in one query."""
         if not self.user.is_authenticated:
             return {}
         live_tokens = AuthToken.objects.filter(user=OuterRef("pk"), expiry__gt=timezone.now())
         row = (
             User.objects.filter(pk=self.user.pk)
-            .annotate(has_tokens=Exists(live_tokens))
-            .values("has_tokens", "profile__avatar", "profile__updated_at")
+            .annotate(has_tokens=Exists(live_tokens), unread=unread_count_subquery(OuterRef("pk")))
+            .values("has_tokens", "profile__avatar", "profile__updated_at", "unread")
             .first()
         )
         return row or {}
@@ -58,6 +60,11 @@ class Navigation:
     def shows_api(self) -> bool:
         """API tokens and docs are in the menu for people who use the API (hold a token) and for staff."""
         return self.user.is_authenticated and (self.user.is_staff or self.has_tokens)
+
+    @property
+    def unread(self) -> int:
+        """Unread notifications, for the bell (refreshed by htmx from notification-bell without a reload)."""
+        return min(self._account.get("unread") or 0, BELL_COUNT_CAP)
 
     @property
     def has_avatar(self) -> bool:

@@ -357,6 +357,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DraftStateEnum": "drafts.models.DraftState",
         "PublicationStateEnum": "publishing.models.PublicationState",
+        "NotificationKindEnum": "contributors.notifications.kinds.Kind",
     },
 }
 

@@ -40,6 +40,7 @@ api_urlpatterns = [
     path("", include("contributors.guidelines.api_urls")),
     path("", include("contributors.briefs.api_urls")),
     path("", include("contributors.profiles.api_urls")),
+    path("", include("contributors.notifications.centre_api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -95,6 +96,7 @@ urlpatterns = [
     path("", include("contributors.guidelines.urls")),
     path("", include("contributors.briefs.urls")),
     path("", include("contributors.profiles.urls")),
+    path("", include("contributors.notifications.centre_urls")),
     path("", include("publishing.urls")),
     path("api/", include(api_urlpatterns)),
     path("admin/", admin.site.urls),

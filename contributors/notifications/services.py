@@ -2,16 +2,17 @@
 
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from contributors.agreements.gate import is_gated
-from contributors.models import Board, User
+from contributors.models import Board, User, validate_time_zone
 from contributors.notifications import kinds
-from contributors.notifications.kinds import FOR_UNSIGNED_MEMBERS
+from contributors.notifications.kinds import DEFAULTS, FOR_UNSIGNED_MEMBERS, Delivery, Kind, Timing
 from contributors.notifications.mail import enqueue_emails
-from contributors.notifications.models import Email, Notification
-from contributors.notifications.selectors import preferences_for
+from contributors.notifications.models import DigestSchedule, Email, Notification, NotificationPreference
+from contributors.notifications.selectors import digest_settings_for, preferences_for, preferences_table
 from contributors.permissions import has_board_perm
 from contributors.roles import VIEW
 from drafts.models import Draft
@@ -99,3 +100,68 @@ def notification_mark_read(*, user: User, notification_id: int) -> Notification:
 
 def notifications_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at=None).update(read_at=timezone.now())
+
+
+# --- Preferences (the preferences page and PATCH /api/notification-preferences/) -------------------------------
+
+
+def preferences_update(
+    *,
+    user: User,
+    kinds: dict[str, dict[str, str]] | None = None,
+    digest_hour: int | None = None,
+    digest_time_zone: str | None = None,
+) -> None:
+    """Change the person's choices: `kinds` maps a kind to its new {"delivery", "timing"} (either may be left
+    out: it keeps its current value), and the digest's hour (0-23) and time zone. Nothing not given changes.
+
+    All or nothing: every value is checked first and a ValidationError names each wrong one ("comment.delivery",
+    "digest_hour"...) with what is allowed; then everything is written in one transaction. A choice equal to
+    the kind's default is stored as no row, so the person keeps following the default."""
+    kinds = kinds or {}
+    errors: dict[str, list[str]] = {}
+    current = {choice.kind: choice for choice in preferences_table(user)}
+    wanted: dict[str, tuple[str, str]] = {}
+    for kind, change in kinds.items():
+        if kind not in Kind.values:
+            errors[str(kind)[:40]] = [f"Not a kind of notification. One of: {', '.join(Kind.values)}."]
+            continue
+        if not isinstance(change, dict) or not change or set(change) - {"delivery", "timing"}:
+            errors[kind] = ["Give delivery and/or timing, nothing else."]
+            continue
+        delivery = change.get("delivery", current[kind].delivery)
+        timing = change.get("timing", current[kind].timing)
+        if delivery not in Delivery.values:
+            errors[f"{kind}.delivery"] = [f"{delivery!r} is not a delivery. One of: {', '.join(Delivery.values)}."]
+        if timing not in Timing.values:
+            errors[f"{kind}.timing"] = [f"{timing!r} is not a timing. One of: {', '.join(Timing.values)}."]
+        wanted[kind] = (delivery, timing)
+    if digest_hour is not None and (
+        isinstance(digest_hour, bool) or not isinstance(digest_hour, int) or not 0 <= digest_hour <= 23
+    ):
+        errors["digest_hour"] = ["The digest's hour is a whole number from 0 to 23."]
+    if digest_time_zone is not None:
+        try:
+            validate_time_zone(digest_time_zone)
+        except ValidationError as exc:
+            errors["digest_time_zone"] = list(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        for kind, (delivery, timing) in wanted.items():
+            default = DEFAULTS[kind]
+            if (delivery, timing) == (default.delivery, default.timing):
+                NotificationPreference.objects.filter(user=user, kind=kind).delete()
+            else:
+                NotificationPreference.objects.update_or_create(
+                    user=user, kind=kind, defaults={"delivery": delivery, "timing": timing}
+                )
+        if digest_hour is not None or digest_time_zone is not None:
+            settings = digest_settings_for(user)
+            DigestSchedule.objects.update_or_create(
+                user=user,
+                defaults={
+                    "hour": settings.hour if digest_hour is None else digest_hour,
+                    "time_zone": settings.time_zone if digest_time_zone is None else digest_time_zone,
+                },
+            )
