@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from contributors.models import Board, User
+from contributors.models import User
 from contributors.notifications.kinds import Delivery, Kind, Timing
 from contributors.notifications.models import DigestSchedule, Email, Notification, NotificationPreference
 
@@ -32,7 +32,6 @@ UNSUBSCRIBE_SALT = "contributors.notifications.unsubscribe"
 MISSED_GRACE = timedelta(minutes=5)
 MISSED_WINDOW = timedelta(days=1)
 MAIL_BATCH = 50
-DEFAULT_DIGEST_HOUR = 8
 
 
 def absolute(path: str) -> str:
@@ -229,18 +228,15 @@ def notifications_email_missed(*, now: datetime | None = None, limit: int = 1000
 
 
 def digest_schedule_for(user: User) -> DigestSchedule:
-    """The person's schedule; made on first need with the default: 08:00 in their first board's time zone."""
+    """The person's schedule; made on first need with the default (selectors.digest_settings_for)."""
     schedule = DigestSchedule.objects.filter(user=user).first()
     if schedule is not None:
         return schedule
-    from contributors.roles import VIEW
-    from contributors.selectors import board_ids_with_perm
+    from contributors.notifications.selectors import digest_settings_for
 
-    zone = (
-        Board.objects.filter(pk__in=board_ids_with_perm(user, VIEW)).order_by("pk").values_list("time_zone", flat=True)
-    ).first() or "UTC"
+    default = digest_settings_for(user)
     schedule, _ = DigestSchedule.objects.get_or_create(
-        user=user, defaults={"hour": DEFAULT_DIGEST_HOUR, "time_zone": zone}
+        user=user, defaults={"hour": default.hour, "time_zone": default.time_zone}
     )
     return schedule
 
