@@ -22,6 +22,7 @@ from contributors.services import board_create, board_role_grant
 from drafts import demo_passages
 from drafts.images import draft_image_add
 from drafts.services import comment_create, draft_create, draft_transition, draft_update
+from drafts.worklist import demo as worklist_demo
 from publishing import demo as publishing_demo
 
 DEMO_PASSWORD = "cocreate-demo"
@@ -89,7 +90,7 @@ def load_demo_data() -> bool:
     # signed the Launch NDA before she claims a brief or submits the posts scheduled for the first minutes.
     # Passage comments last: they anchor in drafts the others may have made.
     features = [agreements_demo, guidelines_demo, invitations_demo, briefs_demo, profiles_demo, publishing_demo]
-    for feature in [*features, demo_passages]:
+    for feature in [*features, demo_passages, worklist_demo]:
         feature.load_demo(boards=boards, users=users)
     return created
 
