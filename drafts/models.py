@@ -68,7 +68,8 @@ class Draft(FSMModelMixin, models.Model):
             # The review queue across boards (drafts.worklist): one state, oldest waiting first, read a page at
             # a time in (state_since, id) order; board, author and changes_requested filtered from the index.
             models.Index(
-                fields=["state", "state_since", "id", "board", "author", "changes_requested"], name="draft_state_waiting"
+                fields=["state", "state_since", "id", "board", "author", "changes_requested"],
+                name="draft_state_waiting",
             ),
         ]
 

@@ -80,9 +80,7 @@ def reminders_send(*, now: datetime | None = None) -> dict[str, int]:
 
     # Approved and not scheduled for WORKLIST_APPROVED_DUE_HOURS: the managers.
     approved = (
-        Draft.objects.filter(
-            state=DraftState.APPROVED, state_since__lte=now - timedelta(hours=approved_due_hours())
-        )
+        Draft.objects.filter(state=DraftState.APPROVED, state_since__lte=now - timedelta(hours=approved_due_hours()))
         .select_related("board")
         .order_by("state_since", "id")[:BATCH]
     )
