@@ -370,6 +370,11 @@ class StateGroup:
     latest: list[Draft]
     by_board: list[tuple[Board, int]]  # where they are, for the links to each board's filtered list
 
+    @property
+    def more(self) -> bool:
+        """More drafts in this state than the latest shown: the card links to the boards' lists."""
+        return self.count > len(self.latest)
+
 
 @dataclass
 class MyWork:
@@ -419,7 +424,12 @@ def my_work(user, *, now: datetime | None = None) -> MyWork:
                     DraftEvent.objects.filter(draft=OuterRef("pk"), transition="request_changes")
                     .order_by("-created_at", "-id")
                     .values("actor__username")[:1]
-                )
+                ),
+                sent_back_by_name=Subquery(
+                    DraftEvent.objects.filter(draft=OuterRef("pk"), transition="request_changes")
+                    .order_by("-created_at", "-id")
+                    .values("actor__display_name")[:1]
+                ),
             )
             .order_by("-state_since", "-id")[:ATTENTION_LIMIT]
         )

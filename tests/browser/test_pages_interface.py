@@ -10,7 +10,7 @@ from tests.browser.harness import check_page, tab_to
 pytestmark = [pytest.mark.browser]
 
 MANAGER_PAGES = [
-    ("boards", "/"),
+    ("boards", "/boards/"),
     ("board", "/boards/launch/"),
     ("members", "/boards/launch/members/"),
     ("invitations", "/boards/launch/invitations/"),
