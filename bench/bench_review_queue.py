@@ -34,8 +34,8 @@ def spread_waiting_times() -> None:
 
     with connection.cursor() as cur:
         cur.execute(
-            "UPDATE drafts_draft SET state_since = LEAST(now(), updated_at + (id %% 500) * interval '1 hour') "
-            "WHERE state_since > updated_at + (id %% 500) * interval '1 hour' + interval '1 second'"
+            "UPDATE drafts_draft SET state_since = LEAST(now(), updated_at + (id % 500) * interval '1 hour') "
+            "WHERE state_since > updated_at + (id % 500) * interval '1 hour' + interval '1 second'"
         )
         cur.execute("ANALYZE drafts_draft")
 

@@ -98,7 +98,7 @@ QUEUE_STATES = {
 }
 QUEUE_SORTS = {
     # name: (label, keyset key, descending, key is a time)
-    "oldest": ("Oldest waiting first", "state_since", False, True),
+    "oldest": ("Oldest first", "state_since", False, True),
     "newest": ("Newest first", "state_since", True, True),
     "title": ("Title", "title", False, False),
 }
