@@ -332,9 +332,11 @@ def queue_authors(boards: Boards, *, limit: int = 200) -> list:
 
     if not boards.open_reviewed:
         return []
-    authors = Draft.objects.filter(
-        board_id__in=boards.open_reviewed, state__in=[DraftState.REVIEW, DraftState.APPROVED, DraftState.DRAFT]
-    ).values("author_id")
+    waiting = Q()
+    for _label, rows in QUEUE_STATES.values():
+        waiting |= rows
+    # Only the queue's states (each a range of the (state, state_since, ...) index), not every draft written.
+    authors = Draft.objects.filter(waiting, board_id__in=boards.open_reviewed).values("author_id").distinct()
     return list(User.objects.filter(pk__in=authors).order_by("username")[:limit])
 
 
