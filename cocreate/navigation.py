@@ -35,6 +35,11 @@ class Navigation:
         return self._board_rows[:SWITCHER_LIMIT]
 
     @property
+    def reviews(self) -> bool:
+        """Whether the menu offers the review queue: the user reviews or manages one of the listed boards."""
+        return any(row.role in ("reviewer", "manager", "admin") for row in self._board_rows)
+
+    @property
     def more_boards(self) -> bool:
         return len(self._board_rows) > SWITCHER_LIMIT
 

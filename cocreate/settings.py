@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "contributors.profiles",
     "contributors.notifications",
     "drafts",
+    "drafts.worklist",
     "publishing",
 ]
 
@@ -182,7 +183,9 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for a day
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "board-list"
+LOGIN_REDIRECT_URL = "my-work"
+# An approved draft not scheduled for this long is overdue, and its board's managers are reminded.
+WORKLIST_APPROVED_DUE_HOURS = int(os.environ.get("WORKLIST_APPROVED_DUE_HOURS", 72))
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
@@ -263,6 +266,9 @@ CELERY_BEAT_SCHEDULE = {
     "claim-due-publications": {"task": "publishing.tasks.claim_due_publications", "schedule": 1.0},
     "preflight-publications": {"task": "publishing.tasks.preflight_publications", "schedule": 60.0},
     "notify-missed-draft-events": {"task": "drafts.tasks.notify_missed_draft_events", "schedule": 300.0},
+    # Overdue reviews, approved drafts not scheduled, scheduled posts whose pre-flight failed: each step is
+    # remembered (the notification's source), so running it every ten minutes reminds each person once.
+    "worklist-reminders": {"task": "drafts.worklist.tasks.send_work_reminders", "schedule": 600.0},
     "clear-expired-sessions": {"task": "cocreate.tasks.clear_expired_sessions", "schedule": 3600.0},
     # Notifications (contributors/notifications/tasks.py): each person's daily digest at their own hour, the
     # e-mails whose task was lost, and the reminders before a brief's deadline; all claimed, so sent once.

@@ -41,12 +41,13 @@ api_urlpatterns = [
     path("", include("contributors.briefs.api_urls")),
     path("", include("contributors.profiles.api_urls")),
     path("", include("contributors.notifications.centre_api_urls")),
+    path("", include("drafts.worklist.api_urls")),
     path("", include(router.urls)),
 ]
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
-    path("", contributors_views.board_list, name="board-list"),
+    path("boards/", contributors_views.board_list, name="board-list"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Password reset: the "sent" page is the same whether or not the address has an account.
@@ -60,6 +61,7 @@ urlpatterns = [
     path("password-reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("password-change/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path("password-change/done/", account_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("", include("drafts.worklist.urls")),
     path("boards/<slug:slug>/", contributors_views.board_detail, name="board-detail"),
     path("boards/<slug:slug>/members/", contributors_views.board_members, name="board-members"),
     path("boards/<slug:slug>/drafts/new/", drafts_views.draft_create, name="draft-create"),

@@ -36,6 +36,12 @@ class Board(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(10)],
         help_text="How many distinct reviewers must approve a draft before it leaves review.",
     )
+    review_due_hours = models.PositiveSmallIntegerField(
+        default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 30)],
+        help_text="How long a draft may wait in review before it is overdue: its reviewers are reminded then, "
+        "and its managers after as long again.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

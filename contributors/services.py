@@ -33,6 +33,18 @@ def board_create(
 
 
 @transaction.atomic
+def board_settings_update(*, board: Board, actor: User | None, review_due_hours: int) -> Board:
+    """A board's managers (and site admins) set how long a draft may wait in review (1 hour to 30 days)."""
+    require_manager(actor, board)
+    locked = Board.objects.select_for_update().get(pk=board.pk)
+    locked.review_due_hours = review_due_hours
+    locked.full_clean(validate_unique=False)
+    locked.save(update_fields=["review_due_hours"])
+    board.review_due_hours = locked.review_due_hours
+    return locked
+
+
+@transaction.atomic
 def board_role_grant(*, board: Board, user: User, role: str, actor: User | None = None) -> RoleChange | None:
     """Give `user` exactly `role` on `board` (replacing any other role). Returns the audit row."""
     if role not in ROLE_PERMISSIONS:

@@ -2,6 +2,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
+from django.utils import timezone
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from contributors.models import Board
@@ -39,6 +41,12 @@ class Draft(FSMModelMixin, models.Model):
         default=False, help_text="A reviewer sent it back for changes; cleared when it is submitted again."
     )
     publish_at = models.DateTimeField(null=True, blank=True)
+    state_since = models.DateTimeField(
+        default=timezone.now,
+        db_default=Now(),
+        help_text="When the draft entered its state (for one in review: when it was submitted); the review "
+        "queue's \"waiting since\". Set by draft_transition with the transition's event.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -57,6 +65,12 @@ class Draft(FSMModelMixin, models.Model):
             models.Index(fields=["author", "-updated_at"], name="draft_author_recent"),
             # The claim tick's drafts_without_channels_publish: scheduled drafts by publish time, only them.
             models.Index(fields=["publish_at"], condition=models.Q(state="scheduled"), name="draft_scheduled_due"),
+            # The review queue across boards (drafts.worklist): one state, oldest waiting first, read a page at
+            # a time in (state_since, id) order; board, author and changes_requested filtered from the index.
+            models.Index(
+                fields=["state", "state_since", "id", "board", "author", "changes_requested"],
+                name="draft_state_waiting",
+            ),
         ]
 
     def __str__(self) -> str:

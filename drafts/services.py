@@ -283,6 +283,8 @@ def draft_transition(
     before = _field_values(draft)
     method(**kwargs)
     draft.version += 1
+    if draft.state != source:
+        draft.state_since = timezone.now()  # the queue's "waiting since": when it entered this state
     # Only what the transition changed (and updated_at): the body and the variants are not written again.
     changed = [name for name, value in _field_values(draft).items() if before[name] != value]
     draft.save(update_fields=[*changed, "updated_at"])
@@ -311,8 +313,9 @@ def drafts_mark_published(*, draft_ids: list[int], data: dict | None = None) -> 
     )
     if not taken:
         return []
+    now = timezone.now()
     Draft.objects.filter(pk__in=taken).update(
-        state=DraftState.PUBLISHED, version=F("version") + 1, updated_at=timezone.now()
+        state=DraftState.PUBLISHED, state_since=now, version=F("version") + 1, updated_at=now
     )
     events = DraftEvent.objects.bulk_create(
         DraftEvent(

@@ -170,16 +170,16 @@ def test_the_board_list_walks_every_board_once_by_name(personas, web_client_for,
 
 def test_the_board_list_page_shows_a_page_and_a_next_link(personas, web_client_for):
     add_boards(personas.contributor, 55, "Board")
-    page = web_client_for("contributor").get("/").content.decode()
+    page = web_client_for("contributor").get("/boards/").content.decode()
     assert page.count('class="card card--link board-card"') == 50
     assert 'rel="next"' in page
 
 
-@pytest.mark.parametrize("path", ["/", "/api/boards/"])
+@pytest.mark.parametrize("path", ["/boards/", "/api/boards/"])
 def test_the_board_list_costs_the_same_queries_with_ten_times_the_boards(
     personas, web_client_for, api_client_for, path
 ):
-    client = web_client_for("contributor") if path == "/" else api_client_for("contributor")
+    client = web_client_for("contributor") if path == "/boards/" else api_client_for("contributor")
     client.get(path)  # warm per-process caches
     add_boards(personas.contributor, 5, "Few")
     with CaptureQueriesContext(connection) as few:

@@ -256,7 +256,7 @@ MATRIX: list[Entry] = [
     # ---- Pages -------------------------------------------------------------------------------------------
     #     URL name            method        anon out  con  rev  man  adm
     page("login",            "GET",  Expect(200, 200, 200, 200, 200, 200)),
-    page("login",            "POST", Expect(200, 302, 302, 302, 302, 302), data=login_body, redirect=to("board-list")),
+    page("login",            "POST", Expect(200, 302, 302, 302, 302, 302), data=login_body, redirect=to("my-work")),
     page("logout",           "POST", Expect(302, 302, 302, 302, 302, 302), redirect=to("login")),
     page("logout",           "GET",  Expect(405, 405, 405, 405, 405, 405)),
     page("board-list",       "GET",  Expect(302, 200, 200, 200, 200, 200), shows=page_links_to_board, seen_by=MEMBERS),

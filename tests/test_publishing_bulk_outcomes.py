@@ -72,6 +72,7 @@ def test_each_publication_keeps_its_own_platform_id_and_log_and_each_draft_is_pu
     for draft in Draft.objects.filter(pk__in=versions):
         assert draft.state == DraftState.PUBLISHED
         assert draft.version == versions[draft.pk] + 1
+        assert draft.state_since == draft.updated_at  # the queue's "waiting since" moves with the state
         assert DraftEvent.objects.filter(draft=draft, transition="mark_published", actor=None).count() == 1
 
 

@@ -76,6 +76,7 @@ BOARD_TABS = [
     ),
     ("invitations", "Invitations", "invitation-list", MANAGE, set()),
     ("portfolios", "Portfolios", "board-portfolio-policy", MANAGE, set()),
+    ("settings", "Settings", "board-settings", MANAGE, set()),
 ]
 
 

@@ -10,7 +10,7 @@ from tests.browser.harness import check_page, tab_to
 pytestmark = [pytest.mark.browser]
 
 MANAGER_PAGES = [
-    ("boards", "/"),
+    ("boards", "/boards/"),
     ("board", "/boards/launch/"),
     ("members", "/boards/launch/members/"),
     ("invitations", "/boards/launch/invitations/"),
@@ -41,7 +41,7 @@ def test_the_managers_pages(open_as, live_server):
 
 def test_a_contributor_opens_a_board_and_a_draft_with_the_keyboard(open_as, live_server):
     page, console = open_as("alice")
-    page.goto(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/boards/")
     tab_to(page, ".board-card .card__title a[href='/boards/launch/']")
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/boards/launch/")
