@@ -81,19 +81,19 @@ def test_it_sends_anonymous_visitors_to_the_login_page(personas, draft):
 
 
 def test_it_lists_only_the_users_boards_with_their_role(personas, as_user):
-    page = html(as_user("contributor").get("/"))
+    page = html(as_user("contributor").get("/boards/"))
     assert 'href="/boards/launch/"' in page
     assert "contributor" in page
     assert "Elsewhere" not in page
     assert 'href="/boards/elsewhere/"' not in page
 
-    outsider = html(as_user("outsider").get("/"))
+    outsider = html(as_user("outsider").get("/boards/"))
     assert 'href="/boards/elsewhere/"' in outsider
     assert "Launch" not in outsider
 
     nobody = Client()
     nobody.force_login(UserFactory(username="nobody"))
-    assert "You have not been invited to any board yet." in html(nobody.get("/"))
+    assert "You have not been invited to any board yet." in html(nobody.get("/boards/"))
 
 
 def test_it_filters_the_board_page_by_state(personas, as_user):

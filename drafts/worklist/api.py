@@ -20,9 +20,9 @@ def _page_size(raw) -> int:
         size = int(raw)
     except (TypeError, ValueError):
         raise ValidationError({"page_size": "page_size must be a number."}) from None
-    if not 1 <= size <= MAX_PAGE_SIZE:
-        raise ValidationError({"page_size": f"page_size must be between 1 and {MAX_PAGE_SIZE}."})
-    return size
+    if size < 1:
+        return selectors.QUEUE_PAGE_SIZE  # as DRF's paginators do for the other lists
+    return min(size, MAX_PAGE_SIZE)  # capped, as the other lists' page sizes are
 
 
 class ReviewQueueView(APIView):
@@ -50,7 +50,9 @@ class ReviewQueueView(APIView):
             OpenApiParameter("after", OpenApiTypes.STR, description="cursor: the next page (from `next`)"),
             OpenApiParameter("before", OpenApiTypes.STR, description="cursor: the previous page (from `previous`)"),
             OpenApiParameter(
-                "page_size", OpenApiTypes.INT, description=f"1 to {MAX_PAGE_SIZE} (default {selectors.QUEUE_PAGE_SIZE})"
+                "page_size",
+                OpenApiTypes.INT,
+                description=f"1 to {MAX_PAGE_SIZE}, larger is capped (default {selectors.QUEUE_PAGE_SIZE})",
             ),
         ],
         responses={200: QueuePageSerializer},
