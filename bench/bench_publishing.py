@@ -96,7 +96,12 @@ from publishing.standins.webhook import WebhookStandIn  # noqa: E402
 
 # As docker-compose.yml runs them: publishing worker processes (each sends a batch at the same time), and
 # one process of its own for the claim tick (counted in the CPU figures, not in "worker processes").
-WORKER_ARGS = ("--pool=solo", "-Q", "publish,celery")
+# Each publishing worker process runs Celery's thread pool with four threads, as docker-compose.yml's worker
+# does (one process overlaps a batch's database work with another batch's platform calls);
+# `--publish-pool solo` gives one task at a time per process, for comparison.
+PUBLISH_POOL = sys.argv[sys.argv.index("--publish-pool") + 1] if "--publish-pool" in sys.argv else "threads:4"
+_pool, _, _threads = PUBLISH_POOL.partition(":")
+WORKER_ARGS = (f"--pool={_pool}", *((f"--concurrency={_threads}",) if _threads else ()), "-Q", "publish,celery")
 CLAIM_WORKER_ARGS = ("--pool=solo", "-Q", "claim")
 
 
@@ -473,6 +478,7 @@ def main() -> None:
     parser.add_argument("--lateness-spread", type=float, default=60.0, help="seconds over which posts are due")
     parser.add_argument("--embedded", action="store_true", help="SQLite + filesystem broker, as `make run`")
     parser.add_argument("--burst", type=int, nargs="?", const=5000, default=0, help="publications due at once")
+    parser.add_argument("--publish-pool", default="threads:4", help="the publish workers' pool: threads:4 or solo")
     parser.add_argument("--burst-timeout", type=float, default=240.0, help="seconds a burst run may take")
     args = parser.parse_args()
     if args.embedded:
@@ -485,6 +491,7 @@ def main() -> None:
     receiver.url = receiver.start()
     processes = Processes(log_dir)
     print(f"load average at start: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
+    print(f"publishing workers: --pool={_pool}" + (f" --concurrency={_threads}" if _threads else ""))
     print(f"PostgreSQL {connection.pg_version}, Redis broker {os.environ['REDIS_URL']}, {os.cpu_count()} cores")
     try:
         noop = noop_rate(processes, 2000)
