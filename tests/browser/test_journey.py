@@ -142,7 +142,9 @@ def test_what_the_reviewer_approves_is_what_each_chosen_channel_receives(open_as
     # The draft starts with the image, or (should the title's autosave start it first) the picture waits in the
     # draft's own upload form: either way one click adds it, on this first screen.
     page.locator("#draft-images button", has_text="Add image").click()
-    page.locator(f'#draft-images img[alt="{ALT_TEXT}"]').wait_for()
+    # Creating the draft with its image (decoded, re-encoded, stored) took more than 10 s once in CI with both
+    # cores busy: the wait is for a slow machine, not for a lost image (that would still fail here).
+    page.locator(f'#draft-images img[alt="{ALT_TEXT}"]').wait_for(timeout=30_000)
     page.wait_for_url(re.compile(r"/drafts/\d+/edit/$"))
     draft = Draft.objects.get(title=TITLE)
     assert list(draft.images.values_list("alt_text", flat=True)) == [ALT_TEXT]
