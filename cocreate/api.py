@@ -40,6 +40,29 @@ class LatestDueCursorPagination(NameCursorPagination):
     ordering = ("-due_at", "-id")
 
 
+def keyset_page_size(request, *, default: int, most: int) -> int:
+    """`?page_size=` for a list paged by our own keyset cursors, as DRF's paginations read it: past the most it
+    is capped, and anything that is no positive whole number is the default."""
+    raw = request.query_params.get("page_size") or ""
+    return min(int(raw), most) if raw.isascii() and raw.isdigit() and int(raw) > 0 else default
+
+
+def keyset_links(request, page) -> tuple[str | None, str | None]:
+    """The `next` and `previous` links of a cocreate.keyset page: this request's address and filters, with the
+    page's `after` or `before` cursor in place of the one it came with."""
+
+    def link(**cursor) -> str | None:
+        if not any(cursor.values()):
+            return None
+        params = request.query_params.copy()
+        params.pop("after", None)
+        params.pop("before", None)
+        params.update({name: value for name, value in cursor.items() if value})
+        return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+    return link(after=page.after), link(before=page.before)
+
+
 class IdField(serializers.IntegerField):
     """A body field holding an object's id."""
 

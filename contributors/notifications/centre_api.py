@@ -10,6 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cocreate.api import keyset_links, keyset_page_size
 from cocreate.errors import refusal_for
 from cocreate.ids import MAX_ID
 from contributors.notifications import selectors, services
@@ -56,9 +57,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         unread = request.query_params.get("unread", "0")
         if unread not in ("0", "1", ""):
             raise ValidationError({"unread": ["1 for only the unread ones, 0 (or nothing) for all."]})
-        # As DRF's paginations do: a size past the most is capped, one that is no positive number is the default.
-        raw_size = request.query_params.get("page_size") or ""
-        size = min(int(raw_size), 200) if raw_size.isascii() and raw_size.isdigit() and int(raw_size) > 0 else 50
+        size = keyset_page_size(request, default=50, most=200)
         try:
             page = selectors.inbox_page(
                 request.user,
@@ -70,19 +69,11 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         except DjangoValidationError as exc:
             raise ValidationError({"cursor": list(exc.messages)}) from None
 
-        def link(**cursor) -> str | None:
-            if not any(cursor.values()):
-                return None
-            params = request.query_params.copy()
-            params.pop("after", None)
-            params.pop("before", None)
-            params.update({k: v for k, v in cursor.items() if v})
-            return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
-
+        next_link, previous_link = keyset_links(request, page)
         return Response(
             {
-                "next": link(after=page.after),
-                "previous": link(before=page.before),
+                "next": next_link,
+                "previous": previous_link,
                 "unread_count": selectors.unread_count_capped(request.user),
                 "results": NotificationSerializer(page.rows, many=True).data,
             }

@@ -5,24 +5,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cocreate.api import keyset_links, keyset_page_size
 from drafts.worklist import selectors
 from drafts.worklist.serializers import QueueItemSerializer, QueuePageSerializer
 
 MAX_PAGE_SIZE = 100
-
-
-def _page_size(raw) -> int:
-    from django.core.exceptions import ValidationError
-
-    if raw in (None, ""):
-        return selectors.QUEUE_PAGE_SIZE
-    try:
-        size = int(raw)
-    except (TypeError, ValueError):
-        raise ValidationError({"page_size": "page_size must be a number."}) from None
-    if size < 1:
-        return selectors.QUEUE_PAGE_SIZE  # as DRF's paginators do for the other lists
-    return min(size, MAX_PAGE_SIZE)  # capped, as the other lists' page sizes are
 
 
 class ReviewQueueView(APIView):
@@ -65,24 +52,14 @@ class ReviewQueueView(APIView):
             filters,
             after=request.query_params.get("after") or None,
             before=request.query_params.get("before") or None,
-            size=_page_size(request.query_params.get("page_size")),
+            size=keyset_page_size(request, default=selectors.QUEUE_PAGE_SIZE, most=MAX_PAGE_SIZE),
         )
 
-        def link(**cursor) -> str | None:
-            if not any(cursor.values()):
-                return None
-            params = request.query_params.copy()
-            params.pop("after", None)
-            params.pop("before", None)
-            for name, value in cursor.items():
-                if value:
-                    params[name] = value
-            return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
-
+        next_link, previous_link = keyset_links(request, queue.page)
         return Response(
             {
-                "next": link(after=queue.page.after),
-                "previous": link(before=queue.page.before),
+                "next": next_link,
+                "previous": previous_link,
                 "counts": queue.state_counts,
                 "results": QueueItemSerializer(queue.rows, many=True, context={"request": request}).data,
             }
