@@ -348,3 +348,35 @@ def brief_deadlines_remind(*, now: datetime | None = None) -> int:
             )
         )
     return made
+
+
+# --- By id, for the Celery tasks (a row deleted meanwhile tells nobody) ------------------------------------------
+
+
+def comment_notify(*, comment_id: int) -> int:
+    from drafts.models import DraftComment
+
+    comment = (
+        DraftComment.objects.select_related("draft__board", "draft__author", "author", "parent__author")
+        .filter(pk=comment_id)
+        .first()
+    )
+    return len(comment_fanout(comment)) if comment is not None else 0
+
+
+def agreement_version_notify(*, version_id: int) -> int:
+    from contributors.agreements.models import AgreementVersion
+
+    version = AgreementVersion.objects.select_related("agreement", "created_by").filter(pk=version_id).first()
+    return len(agreement_version_fanout(version)) if version is not None else 0
+
+
+def brief_claim_notify(*, claim_id: int) -> int:
+    from contributors.briefs.models import BriefClaim
+
+    claim = (
+        BriefClaim.objects.select_related("brief__board", "brief__created_by", "contributor", "draft")
+        .filter(pk=claim_id)
+        .first()
+    )
+    return len(brief_claim_fanout(claim)) if claim is not None else 0

@@ -25,34 +25,17 @@ def send_digests() -> int:
 
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
 def notify_comment(comment_id: int) -> int:
-    from drafts.models import DraftComment
-
-    comment = (
-        DraftComment.objects.select_related("draft__board", "draft__author", "author", "parent__author")
-        .filter(pk=comment_id)
-        .first()
-    )
-    return len(fanout.comment_fanout(comment)) if comment is not None else 0
+    return fanout.comment_notify(comment_id=comment_id)
 
 
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
 def notify_agreement_version(version_id: int) -> int:
-    from contributors.agreements.models import AgreementVersion
-
-    version = AgreementVersion.objects.select_related("agreement", "created_by").filter(pk=version_id).first()
-    return len(fanout.agreement_version_fanout(version)) if version is not None else 0
+    return fanout.agreement_version_notify(version_id=version_id)
 
 
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
 def notify_brief_claim(claim_id: int) -> int:
-    from contributors.briefs.models import BriefClaim
-
-    claim = (
-        BriefClaim.objects.select_related("brief__board", "brief__created_by", "contributor", "draft")
-        .filter(pk=claim_id)
-        .first()
-    )
-    return len(fanout.brief_claim_fanout(claim)) if claim is not None else 0
+    return fanout.brief_claim_notify(claim_id=claim_id)
 
 
 @shared_task(ignore_result=True)
