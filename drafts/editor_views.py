@@ -165,5 +165,6 @@ def draft_start(request, slug: str):
         "edit_url": reverse("draft-edit", args=[draft.pk]),
         "autosave_url": reverse("draft-autosave", args=[draft.pk]),
         "preview_url": reverse("draft-preview", args=[draft.pk]),
+        "images_add_url": reverse("draft-image-add", args=[draft.pk]),
     }
     return JsonResponse(_saved(draft, draft_id=draft.pk, images_html=images_html, **urls), status=201)

@@ -41,8 +41,11 @@ def test_the_first_image_starts_the_draft_and_tells_the_page_where_it_now_lives(
 def test_the_first_autosave_without_an_image_starts_the_draft_too(personas, web_client_for):
     response = web_client_for("contributor").post(reverse("draft-start", args=["launch"]), {"title": "Just text"})
     assert response.status_code == 201
-    assert Draft.objects.get().title == "Just text"
+    draft = Draft.objects.get()
+    assert draft.title == "Just text"
     assert not DraftImage.objects.exists()
+    # The page keeps its image picker and sends a later "Add image" here.
+    assert response.json()["images_add_url"] == f"/drafts/{draft.pk}/images/"
 
 
 @pytest.mark.parametrize(

@@ -147,7 +147,7 @@
     if (response.ok && body.saved) {
       savedSnapshot = sent;
       setVersion(body.version);
-      if (body.draft_id) started(body);
+      if (body.draft_id) started(body, false);
       clearErrors();
       setStatus("Saved " + body.saved_label, "saved");
       if (snapshot() !== savedSnapshot) scheduleSave();
@@ -162,27 +162,23 @@
     }
   }
 
-  // The new-draft page's first save created the draft: carry on at its edit address, without a reload.
-  function started(body) {
+  // The new-draft page's first save created the draft: carry on at its edit address, without a reload. The
+  // images section is swapped for the draft's own only when this save brought the first image: an autosave
+  // leaves it under the writer's hands (replacing it mid-click lost the click, and the picture chosen with it),
+  // and its "Add image" then goes to the started draft (addToStartedDraft).
+  function started(body, withImage) {
     delete root.dataset.startUrl;
     root.dataset.autosaveUrl = body.autosave_url;
     root.dataset.previewUrl = body.preview_url;
+    root.dataset.imagesAddUrl = body.images_add_url;
     form.action = body.edit_url;
     history.replaceState(null, "", body.edit_url);
     const heading = document.querySelector("main h1");
     if (heading) heading.textContent = "Edit draft";
     const images = document.getElementById("draft-images");
-    if (images && body.images_html) {
-      // A picture chosen but not yet added stays chosen in the draft's own upload form.
-      const picker = document.getElementById("id_image_file");
-      const chosen = picker && picker.files.length ? picker.files : null;
-      const altText = (document.getElementById("id_image_alt_text") || {}).value || "";
+    if (withImage && images && body.images_html) {
       images.outerHTML = body.images_html;
       if (window.htmx) window.htmx.process(document.getElementById("draft-images"));
-      const newPicker = document.getElementById("id_image_file");
-      if (chosen && newPicker) newPicker.files = chosen;
-      const newAlt = document.getElementById("id_image_alt_text");
-      if (newAlt && altText) newAlt.value = altText;
     }
     setVersion(body.version);
   }
@@ -410,7 +406,7 @@
     const body = answer.body;
     if (answer.response.ok && body && body.saved) {
       savedSnapshot = sent;
-      started(body);
+      started(body, true);
       setStatus("Saved " + body.saved_label, "saved");
       schedulePreview();
       if (isDirty()) scheduleSave();
@@ -420,15 +416,13 @@
   });
 
   async function addToStartedDraft(file, altText) {
-    const upload = document.querySelector("#draft-images form[enctype]");
-    if (!upload) return;
     const data = new FormData();
     data.append("file", file);
     data.append("alt_text", altText);
     data.append("version", currentVersion());
     imageBusy = true;
     try {
-      const response = await fetch(upload.action, {
+      const response = await fetch(root.dataset.imagesAddUrl, {
         method: "POST",
         body: data,
         credentials: "same-origin",

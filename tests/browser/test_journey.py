@@ -10,7 +10,6 @@ scrolling sideways, no console error.
 """
 
 import json
-import os
 import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -126,13 +125,6 @@ def local_minutes(when, board: Board) -> str:
     return when.astimezone(ZoneInfo(board.time_zone)).strftime("%Y-%m-%dT%H:%M")
 
 
-# Known bug, not fixed yet: on PostgreSQL with the suite in parallel, the first image added on the new-draft page
-# sometimes never appears (2 CI runs of 3 on 2026-12-02; passes alone and on SQLite). Still run and reported.
-@pytest.mark.xfail(
-    condition=os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="first image on the new-draft page is sometimes lost on PostgreSQL under parallel load (open bug)",
-    strict=False,
-)
 def test_what_the_reviewer_approves_is_what_each_chosen_channel_receives(open_as, live_server, stand_ins):
     url = live_server.url
     board = Board.objects.get(slug="launch")
@@ -151,7 +143,7 @@ def test_what_the_reviewer_approves_is_what_each_chosen_channel_receives(open_as
     # draft's own upload form: either way one click adds it, on this first screen.
     page.locator("#draft-images button", has_text="Add image").click()
     # Creating the draft with its image (decoded, re-encoded, stored) took more than 10 s once in CI with both
-    # cores busy: the wait is for a slow machine, not for a lost image (that would still fail here).
+    # cores busy: the wait is for a slow machine.
     page.locator(f'#draft-images img[alt="{ALT_TEXT}"]').wait_for(timeout=30_000)
     page.wait_for_url(re.compile(r"/drafts/\d+/edit/$"))
     draft = Draft.objects.get(title=TITLE)
