@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "contributors.notifications",
     "drafts",
     "drafts.worklist",
+    "drafts.planning",
     "publishing",
 ]
 
