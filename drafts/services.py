@@ -495,27 +495,39 @@ def comment_resolve(*, draft_id: int, comment_id: int, actor: User, resolved: bo
 
 
 def draft_event_notify(*, event_id: int) -> bool:
-    """Tell the people concerned about a workflow step (contributors.notifications.fanout: the reviewers of a
+    """Tell the people concerned about a workflow step (draft_events_notify for one event)."""
+    return draft_events_notify(event_ids=[event_id]) == 1
+
+
+def draft_events_notify(*, event_ids: list[int]) -> int:
+    """Tell the people concerned about workflow steps (contributors.notifications.fanout: the reviewers of a
     submit, the authors of a send-back, approval, schedule or publication, the authors and managers of a
-    failure), in the app and by e-mail as each prefers. Claimed first, so done once (and notify() makes
-    each notification once anyway).
+    failure), in the app and by e-mail as each prefers. The events are claimed first, so each is told once
+    (and notify() makes each notification once anyway); all are decided and written together, in a fixed
+    number of queries for the batch. Returns how many events this call claimed.
 
     The e-mails themselves go from their own task after commit (contributors.notifications.mail), each
     claimed before SMTP is spoken to, so a slow mail server holds no transaction; a failure here gives the
-    claim back, so the task's retry tells them after all."""
-    from contributors.notifications.fanout import draft_event_fanout
+    claims back, so the task's retry tells them after all."""
+    from contributors.notifications.fanout import draft_events_fanout
 
     claimed_at = timezone.now()
-    claimed = DraftEvent.objects.filter(pk=event_id, notified_at=None).update(notified_at=claimed_at)
-    if not claimed:
-        return False
-    event = DraftEvent.objects.select_related("draft__author", "actor", "draft__board").get(pk=event_id)
+    DraftEvent.objects.filter(pk__in=event_ids, notified_at=None).update(notified_at=claimed_at)
+    events = list(
+        DraftEvent.objects.filter(pk__in=event_ids, notified_at=claimed_at)
+        .select_related("draft__author", "actor", "draft__board")
+        .order_by("pk")
+    )
+    if not events:
+        return 0
     try:
-        draft_event_fanout(event)
+        draft_events_fanout(events)
     except Exception:
-        DraftEvent.objects.filter(pk=event_id, notified_at=claimed_at).update(notified_at=None)
+        DraftEvent.objects.filter(pk__in=[event.pk for event in events], notified_at=claimed_at).update(
+            notified_at=None
+        )
         raise
-    return True
+    return len(events)
 
 
 # Events nobody is told about (draft_transition enqueues the others).

@@ -13,14 +13,10 @@ def notify_draft_event(event_id: int) -> bool:
 
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
 def notify_draft_events(event_ids: list[int]) -> int:
-    """Several events' notifications in one task (a publishing batch settles many drafts at once); each event
-    is claimed on its own, so a retry tells only what is left, and their e-mails go in one task at the end."""
-    sent = 0
+    """Several events' notifications in one task (a publishing batch settles many drafts at once), decided and
+    written together; their e-mails go in one task at the end. A retry tells only the events not yet claimed."""
     with mail_batched():
-        for event_id in event_ids:
-            with draft_event_log_context(event_id):
-                sent += services.draft_event_notify(event_id=event_id)
-    return sent
+        return services.draft_events_notify(event_ids=event_ids)
 
 
 @shared_task(ignore_result=True)

@@ -9,13 +9,13 @@ import re
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
 from contributors.models import Board, User
 from contributors.notifications.kinds import Kind
-from contributors.notifications.services import notify
+from contributors.notifications.services import Notice, notify, notify_all
 from contributors.permissions import has_board_perm, is_site_admin
 from contributors.profiles.people import person_label
 from contributors.roles import REVIEW
@@ -46,32 +46,81 @@ def board_people(board: Board, *roles: str) -> list[User]:
     return [user for user, role in board_members(board) if role in roles]
 
 
+class EventBatch:
+    """What the events of one batch share, each read once for all of them: the drafts' co-authors, their
+    channels' publications and each board's people (a publishing batch settles many drafts at once)."""
+
+    def __init__(self, events: list[DraftEvent]):
+        self.drafts = {event.draft_id: event.draft for event in events}
+        prefetch_related_objects([event.draft for event in events], "coauthors")
+        self._publications: dict[tuple[int, str], list] | None = None
+        self._people: dict[int, list[tuple]] = {}
+
+    def authors(self, draft: Draft) -> list[User]:
+        return draft_authors(draft)
+
+    def people(self, board: Board, *roles: str) -> list[User]:
+        if board.pk not in self._people:
+            self._people[board.pk] = board_members(board)
+        return [user for user, role in self._people[board.pk] if role in roles]
+
+    def publications(self, draft: Draft, state: str) -> list:
+        """The draft's publications in `state` with their channels, by channel name."""
+        if self._publications is None:
+            from publishing.models import Publication
+
+            self._publications = {}
+            for publication in (
+                Publication.objects.filter(draft__in=list(self.drafts))
+                .select_related("channel")
+                .order_by("channel__name", "id")
+            ):
+                self._publications.setdefault((publication.draft_id, publication.state), []).append(publication)
+        return self._publications.get((draft.pk, state), [])
+
+
 def draft_event_fanout(event: DraftEvent) -> list[int]:
     """The notifications of one workflow step. Returns the ids made (or found made already)."""
+    return draft_events_fanout([event])
+
+
+def draft_events_fanout(events: list[DraftEvent]) -> list[int]:
+    """The notifications of many workflow steps, decided and made together (notify_all)."""
+    batch = EventBatch(events)
+    return notify_all([notice for event in events if (notice := draft_event_notice(event, batch)) is not None])
+
+
+def draft_event_notice(event: DraftEvent, batch: EventBatch) -> Notice | None:
+    """Who hears of one workflow step, and in which words; None for steps that are history, not news."""
     draft = event.draft
-    source = f"event:{event.pk}"
     title = quoted(draft.title)
     actor = event.actor
-    url = draft_url(draft)
     name = event.transition
 
-    def tell(kind: str, recipients: list[User], title: str, body: str = "") -> list[int]:
-        return notify(
-            kind=kind, recipients=recipients, source=source, title=title, body=body, url=url, actor=actor, draft=draft
+    def tell(kind: str, recipients: list[User], title: str, body: str = "") -> Notice:
+        return Notice(
+            kind=kind,
+            recipients=recipients,
+            source=f"event:{event.pk}",
+            title=title,
+            body=body,
+            url=draft_url(draft),
+            actor=actor,
+            draft=draft,
         )
 
     if name == "submit":
         again = " again" if draft.review_round > 1 and event.source == DraftState.DRAFT else ""
         return tell(
             kind=Kind.SUBMITTED,
-            recipients=board_people(draft.board, "reviewer", "manager"),
+            recipients=batch.people(draft.board, "reviewer", "manager"),
             title=f"{who(actor)} submitted {title}{again} for review",
             body=event.comment,
         )
     if name == "request_changes":
         return tell(
             kind=Kind.CHANGES_REQUESTED,
-            recipients=draft_authors(draft),
+            recipients=batch.authors(draft),
             title=f"{who(actor)} asked for changes on {title}",
             body=event.comment,
         )
@@ -81,38 +130,38 @@ def draft_event_fanout(event: DraftEvent) -> list[int]:
             text = f"{who(actor)} approved {title}: it can be scheduled"
         else:
             text = f"{who(actor)} approved {title} (approved by {approvals} of {required})"
-        return tell(kind=Kind.APPROVED, recipients=draft_authors(draft), title=text, body=event.comment)
+        return tell(kind=Kind.APPROVED, recipients=batch.authors(draft), title=text, body=event.comment)
     if name in ("schedule", "retry"):
         when = _zoned(draft.publish_at, draft.board)
         verb = "scheduled" if name == "schedule" else "scheduled again"
         return tell(
             kind=Kind.SCHEDULED,
-            recipients=draft_authors(draft),
+            recipients=batch.authors(draft),
             title=f"{who(actor)} {verb} {title} for {when}",
-            body=_scheduled_channels(draft, event.comment),
+            body=_scheduled_channels(draft, event.comment, batch),
         )
     if name == "unschedule":
         return tell(
             kind=Kind.SCHEDULED,
-            recipients=draft_authors(draft),
+            recipients=batch.authors(draft),
             title=f"{who(actor)} took {title} off the schedule",
             body=event.comment,
         )
     if name == "mark_published":
         return tell(
             kind=Kind.PUBLISHED,
-            recipients=draft_authors(draft),
+            recipients=batch.authors(draft),
             title=f"{title} is live",
-            body=_live_links(draft),
+            body=_live_links(draft, batch),
         )
     if name == "mark_failed":
         return tell(
             kind=Kind.FAILED,
-            recipients=[*draft_authors(draft), *board_people(draft.board, "manager")],
+            recipients=[*batch.authors(draft), *batch.people(draft.board, "manager")],
             title=f"{title} did not go out everywhere it was scheduled for",
-            body=_failures(draft, event.comment),
+            body=_failures(draft, event.comment, batch),
         )
-    return []  # create, set_coauthors, archive: history, not news
+    return None  # create, set_coauthors, archive: history, not news
 
 
 def _zoned(when: datetime | None, board: Board) -> str:
@@ -121,27 +170,19 @@ def _zoned(when: datetime | None, board: Board) -> str:
     return zoned_words(when, board) if when is not None else "as soon as possible"
 
 
-def _scheduled_channels(draft: Draft, comment: str) -> str:
-    from publishing.models import Publication, PublicationState
+def _scheduled_channels(draft: Draft, comment: str, batch: EventBatch) -> str:
+    from publishing.models import PublicationState
 
-    lines = [
-        f"{publication.channel.name}: {_zoned(publication.due_at, draft.board)}"
-        for publication in Publication.objects.filter(draft=draft, state=PublicationState.PENDING)
-        .select_related("channel")
-        .order_by("due_at", "id")
-    ]
+    pending = sorted(batch.publications(draft, PublicationState.PENDING), key=lambda p: (p.due_at, p.pk))
+    lines = [f"{publication.channel.name}: {_zoned(publication.due_at, draft.board)}" for publication in pending]
     return "\n".join([*lines, *([comment] if comment else [])])
 
 
-def _live_links(draft: Draft) -> str:
-    from publishing.models import Publication, PublicationState
+def _live_links(draft: Draft, batch: EventBatch) -> str:
+    from publishing.models import PublicationState
 
     lines = []
-    for publication in (
-        Publication.objects.filter(draft=draft, state=PublicationState.PUBLISHED)
-        .select_related("channel")
-        .order_by("channel__name", "id")
-    ):
+    for publication in batch.publications(draft, PublicationState.PUBLISHED):
         url = publication.platform_url if publication.platform_url.startswith(("https://", "http://")) else ""
         lines.append(f"{publication.channel.name}: {url or 'published (the platform gave no link)'}")
     return "\n".join(lines)
@@ -150,14 +191,12 @@ def _live_links(draft: Draft) -> str:
 RETRY_HINT = "The publication log shows each attempt: fix what failed and retry (only the failed channels go again)."
 
 
-def _failures(draft: Draft, comment: str) -> str:
-    from publishing.models import Publication, PublicationState
+def _failures(draft: Draft, comment: str, batch: EventBatch) -> str:
+    from publishing.models import PublicationState
 
     lines = [
         f"{publication.channel.name}: {publication.last_error or 'failed'}"
-        for publication in Publication.objects.filter(draft=draft, state=PublicationState.FAILED)
-        .select_related("channel")
-        .order_by("channel__name", "id")
+        for publication in batch.publications(draft, PublicationState.FAILED)
     ]
     text = "\n".join(lines) or comment
     return f"{text}\n\n{RETRY_HINT}"

@@ -1,21 +1,35 @@
 """Writes for notifications: every part of Cocreate that tells someone something calls notify()."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from contributors.agreements.gate import is_gated
+from contributors.agreements.selectors import cleared_to_open
 from contributors.models import Board, User, validate_time_zone
 from contributors.notifications import kinds
 from contributors.notifications.kinds import DEFAULTS, FOR_UNSIGNED_MEMBERS, Delivery, Kind, Timing
 from contributors.notifications.mail import enqueue_emails
 from contributors.notifications.models import DigestSchedule, Email, Notification, NotificationPreference
 from contributors.notifications.selectors import digest_settings_for, preferences_for, preferences_table
-from contributors.permissions import has_board_perm
-from contributors.roles import VIEW
 from drafts.models import Draft
+
+
+@dataclass
+class Notice:
+    """One thing to tell some people (notify()'s arguments), so that many can be told at once (notify_all)."""
+
+    kind: str
+    recipients: Iterable[User]
+    source: str
+    title: str
+    url: str
+    body: str = ""
+    actor: User | None = None
+    board: Board | None = None
+    draft: Draft | None = None
 
 
 def notify(
@@ -35,58 +49,88 @@ def notify(
     Nobody is told about what they did themselves. About a board, only people who may open it now hear
     (not an outsider, not a member who has still to sign), except for the kinds meant for unsigned members.
     Idempotent: the same (recipient, kind, source) makes one notification, however often this runs."""
-    board = board or (draft.board if draft is not None else None)
-    people = {user.pk: user for user in recipients if user is not None and user.is_active}
-    if actor is not None:
-        people.pop(actor.pk, None)
-    if board is not None:
-        people = {pk: user for pk, user in people.items() if _may_hear(user, board, kind)}
-    if not people:
-        return []
-    preferences = preferences_for(list(people), kind)
+    notice = Notice(kind, recipients, source, title, url, body, actor, board, draft)
+    return notify_all([notice])
+
+
+def notify_all(notices: list[Notice]) -> list[int]:
+    """notify() for many notices in a fixed number of queries: who may hear, their preferences, one insert and
+    one read of what was made, whatever the number of notices (a publishing batch's drafts are told at once)."""
+    audiences = [_audience(notice) for notice in notices]
+    pairs = {
+        (pk, notice.board.pk)
+        for notice, people in zip(notices, audiences, strict=True)
+        if notice.board is not None and notice.kind not in FOR_UNSIGNED_MEMBERS
+        for pk in people
+    }
+    cleared = cleared_to_open(pairs)
+    by_kind: dict[str, set[int]] = {}
+    for notice, people in zip(notices, audiences, strict=True):
+        if notice.board is not None and notice.kind not in FOR_UNSIGNED_MEMBERS:
+            for pk in [pk for pk in people if (pk, notice.board.pk) not in cleared]:
+                del people[pk]
+        by_kind.setdefault(notice.kind, set()).update(people)
+    preferences = {kind: preferences_for(sorted(people), kind) for kind, people in by_kind.items() if people}
     rows = []
-    for pk, user in people.items():
-        choice = preferences[pk]
-        email = Email.NONE
-        if kinds.sends_email(choice.delivery) and user.email:
-            email = Email.DIGEST if choice.timing == kinds.Timing.DIGEST else Email.NOW
-        in_app = kinds.shows_in_app(choice.delivery)
-        if not in_app and email == Email.NONE:
-            continue  # they asked not to hear of this kind at all
-        rows.append(
-            Notification(
-                recipient=user,
-                kind=kind,
-                actor=actor,
-                board=board,
-                draft=draft,
-                title=title[:300],
-                body=body,
-                url=url[:500],
-                source=source[:120],
-                in_app=in_app,
-                email=email,
-            )
-        )
+    for notice, people in zip(notices, audiences, strict=True):
+        for pk, user in people.items():
+            row = _notification(notice, user, preferences[notice.kind][pk])
+            if row is not None:
+                rows.append(row)
+    if not rows:
+        return []
+    wanted = {(row.recipient_id, row.kind, row.source) for row in rows}
+    made = Notification.objects.filter(
+        recipient__in={recipient for recipient, _, _ in wanted},
+        kind__in={kind for _, kind, _ in wanted},
+        source__in={source for _, _, source in wanted},
+    )
     with transaction.atomic():
         Notification.objects.bulk_create(rows, ignore_conflicts=True)  # the unique source: made once
-        found = list(
-            Notification.objects.filter(
-                recipient__in=[row.recipient_id for row in rows], kind=kind, source=source[:120]
+        found = [
+            (pk, email, emailed_at)
+            for pk, *key, email, emailed_at in made.order_by("pk").values_list(
+                "pk", "recipient", "kind", "source", "email", "emailed_at"
             )
-            .order_by("pk")
-            .values_list("pk", "email", "emailed_at")
-        )
+            if tuple(key) in wanted
+        ]
     # E-mails at once go after commit, from a worker (mail.notifications_email claims each one); one made
     # earlier and not sent yet (its send failed) is sent again.
     enqueue_emails([pk for pk, email, emailed_at in found if email == Email.NOW and emailed_at is None])
     return [pk for pk, _email, _emailed_at in found]
 
 
-def _may_hear(user: User, board: Board, kind: str) -> bool:
-    if kind in FOR_UNSIGNED_MEMBERS:
-        return True
-    return has_board_perm(user, board, VIEW) and not is_gated(user, board)
+def _audience(notice: Notice) -> dict[int, User]:
+    """The notice's recipients by id: active people, not the one who acted."""
+    people = {user.pk: user for user in notice.recipients if user is not None and user.is_active}
+    if notice.actor is not None:
+        people.pop(notice.actor.pk, None)
+    if notice.board is None and notice.draft is not None:
+        notice.board = notice.draft.board
+    return people
+
+
+def _notification(notice: Notice, user: User, choice) -> Notification | None:
+    """The row telling `user`, as their choice for the kind says; None when they asked not to hear of it."""
+    email = Email.NONE
+    if kinds.sends_email(choice.delivery) and user.email:
+        email = Email.DIGEST if choice.timing == kinds.Timing.DIGEST else Email.NOW
+    in_app = kinds.shows_in_app(choice.delivery)
+    if not in_app and email == Email.NONE:
+        return None
+    return Notification(
+        recipient=user,
+        kind=notice.kind,
+        actor=notice.actor,
+        board=notice.board,
+        draft=notice.draft,
+        title=notice.title[:300],
+        body=notice.body,
+        url=notice.url[:500],
+        source=notice.source[:120],
+        in_app=in_app,
+        email=email,
+    )
 
 
 def notification_mark_read(*, user: User, notification_id: int) -> Notification:
