@@ -81,6 +81,11 @@ urlpatterns = [
     ),
     path("drafts/<int:draft_id>/revisions/", drafts_views.draft_revisions, name="draft-revisions"),
     path("drafts/<int:draft_id>/history/", drafts_views.draft_history, name="draft-history"),
+    path(
+        "drafts/<int:draft_id>/comments/resolved/",
+        drafts_views.draft_resolved_comments,
+        name="draft-resolved-comments",
+    ),
     path("drafts/<int:draft_id>/diff/", drafts_views.draft_diff, name="draft-diff"),
     path("drafts/<int:draft_id>/images/", drafts_views.draft_image_add, name="draft-image-add"),
     path("drafts/<int:draft_id>/images/<int:image_id>/", drafts_views.draft_image, name="draft-image"),

@@ -255,7 +255,11 @@ class DraftComment(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["draft", "parent", "created_at"], name="comment_draft_thread")]
+        indexes = [
+            models.Index(fields=["draft", "parent", "created_at"], name="comment_draft_thread"),
+            # The draft page's latest resolved threads and the page of older ones (drafts.selectors).
+            models.Index(fields=["draft", "parent", "resolved_at"], name="comment_draft_resolved"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.author_id} on {self.draft_id}: {self.body[:40]}"

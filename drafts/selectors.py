@@ -275,6 +275,39 @@ def comment_threads_located(draft: Draft, threads=None) -> list[DraftComment]:
     return located
 
 
+# The draft page shows every open thread and only the most recently resolved ones: a draft with years of
+# settled discussion costs no more to open than a new one. The rest are on their own page, a page at a time.
+RESOLVED_SHOWN = 5
+RESOLVED_PAGE_SIZE = 20
+
+
+def comment_threads_shown(draft: Draft) -> tuple[list[DraftComment], int]:
+    """The threads the draft page shows, located in its text: every open thread and the RESOLVED_SHOWN most
+    recently resolved ones, in the order they were written; and how many resolved threads are left out."""
+    threads = comment_threads(draft)
+    open_threads = list(threads.filter(resolved_at=None))
+    recent = list(threads.exclude(resolved_at=None).order_by("-resolved_at", "-id")[: RESOLVED_SHOWN + 1])
+    left_out = 0
+    if len(recent) > RESOLVED_SHOWN:
+        recent = recent[:RESOLVED_SHOWN]
+        left_out = draft.comments.filter(parent=None, resolved_at__isnull=False).count() - RESOLVED_SHOWN
+    shown = sorted([*open_threads, *recent], key=lambda thread: (thread.created_at, thread.pk))
+    return comment_threads_located(draft, shown), left_out
+
+
+def resolved_threads_page(
+    draft: Draft, *, after: str | None = None, before: str | None = None, size: int = RESOLVED_PAGE_SIZE
+) -> KeysetPage:
+    """A page of the draft's resolved threads, the latest resolved first (keyset on (resolved_at, id) in the
+    draft's comment_draft_resolved index), each located in the text like the draft page's threads."""
+    threads = comment_threads(draft).filter(resolved_at__isnull=False)
+    page = keyset_page(
+        threads, key="resolved_at", descending=True, size=size, after=after, before=before, key_is_time=True
+    )
+    page.rows = comment_threads_located(draft, page.rows)
+    return page
+
+
 HISTORY_PAGE_SIZE = 20
 
 

@@ -36,13 +36,14 @@ def _detail_context(request, draft, bound_form=None) -> dict:
     user = request.user
     transitions = selectors.draft_available_transitions(draft, user)
     publications = list(draft.publications.select_related("channel").order_by("due_at", "channel__name"))
-    threads = _threads_for(draft, user)
+    threads, resolved_left_out = _threads_for(draft, user)
     is_reviewer = rules.can_review(draft, user)
     return {
         "draft": draft,
         "board": draft.board,
         "history": selectors.draft_history_page(draft),  # the latest events; older ones a page at a time
         "threads": threads,
+        "resolved_left_out": resolved_left_out,
         "passage_threads": [thread for thread in threads if thread.quote],
         "draft_threads": [thread for thread in threads if not thread.quote],
         "transitions": transitions,
@@ -64,9 +65,14 @@ def _detail_context(request, draft, bound_form=None) -> dict:
     }
 
 
-def _threads_for(draft, user) -> list:
-    """The draft's comment threads, located in its text, each knowing whether this user may resolve it."""
-    threads = selectors.comment_threads_located(draft)
+def _threads_for(draft, user) -> tuple[list, int]:
+    """The comment threads the draft page shows (open ones and the latest resolved), located in its text, each
+    knowing whether this user may resolve it; and how many older resolved threads are on their own page."""
+    threads, left_out = selectors.comment_threads_shown(draft)
+    return _may_resolve(draft, user, threads), left_out
+
+
+def _may_resolve(draft, user, threads: list) -> list:
     # Worked out once for the draft (is_author reads the co-authors), then per thread only its author.
     resolves_any = rules.is_author(draft, user) or rules.can_review(draft, user)
     for thread in threads:
@@ -401,11 +407,12 @@ def comment_create(request, draft_id: int):
         if comment is not None:
             return redirect(reverse("draft-detail", args=[draft.pk]) + f"#comment-{comment.pk}")
         return _render_detail(request, draft.pk, status, comment_form=form)
-    threads = _threads_for(draft, request.user)
+    threads, resolved_left_out = _threads_for(draft, request.user)
     context = {
         "draft": draft,
         "board": draft.board,
         "draft_threads": [thread for thread in threads if not thread.quote],
+        "resolved_left_out": resolved_left_out,
         "comment_form": form,
     }
     return render(request, "drafts/_comments.html", context, status=200 if status == 201 else status)
@@ -441,6 +448,19 @@ def draft_history(request, draft_id: int):
     context = {"draft": draft, "board": draft.board, "history": history}
     template = "drafts/_history.html" if request.htmx else "drafts/draft_history.html"
     return render(request, template, context)
+
+
+@login_required
+def draft_resolved_comments(request, draft_id: int):
+    """The draft's resolved comment threads a page at a time, the latest resolved first (the draft page shows
+    only the most recent few)."""
+    draft = selectors.draft_get_for_user(request.user, draft_id)
+    page = selectors.resolved_threads_page(
+        draft, after=request.GET.get("after") or None, before=request.GET.get("before") or None
+    )
+    _may_resolve(draft, request.user, page.rows)
+    context = {"draft": draft, "board": draft.board, "page": page}
+    return render(request, "drafts/draft_resolved_comments.html", context)
 
 
 @login_required
