@@ -179,7 +179,10 @@ def capture(row: Row) -> None:
     row.queries = [(sql, params) for sql, params in captured if sql.lstrip("( ").upper().startswith("SELECT")]
     if row.kind == "api":
         body = response.json()
-        row.listed = f"{len(body['results'])} of {body['count']}" if isinstance(body, dict) else f"{len(body)}"
+        if isinstance(body, dict):  # a keyset-paged list has next/previous links and no count
+            row.listed = f"{len(body['results'])}" + (f" of {body['count']}" if "count" in body else " (keyset page)")
+        else:
+            row.listed = f"{len(body)}"
 
 
 def time_rows(rows: list[Row], raw_cur, warmup: int, requests: int) -> None:
