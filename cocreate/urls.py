@@ -42,6 +42,7 @@ api_urlpatterns = [
     path("", include("contributors.profiles.api_urls")),
     path("", include("contributors.notifications.centre_api_urls")),
     path("", include("drafts.worklist.api_urls")),
+    path("", include("drafts.planning.calendar_api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -62,6 +63,7 @@ urlpatterns = [
     path("password-change/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path("password-change/done/", account_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", include("drafts.worklist.urls")),
+    path("", include("drafts.planning.calendar_urls")),
     path("boards/<slug:slug>/", contributors_views.board_detail, name="board-detail"),
     path("boards/<slug:slug>/members/", contributors_views.board_members, name="board-members"),
     path("boards/<slug:slug>/drafts/new/", drafts_views.draft_create, name="draft-create"),

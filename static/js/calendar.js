@@ -1,0 +1,309 @@
+// The calendar pages (templates/planning/calendar.html): FullCalendar in UTC mode showing each post at its
+// board's wall-clock time (the server sends floating local times and the zone's label), drag to move, drag
+// from the sidebar to schedule, and a "Move…" form for every drag. Every move posts date + time (the board's
+// wall clock) to the post's reschedule URL, the same service as the draft page's schedule step; a refusal
+// puts the post back and says why.
+(() => {
+  "use strict";
+
+  const root = document.getElementById("calendar");
+  if (!root || !window.FullCalendar) return;
+
+  const NARROW = window.matchMedia("(max-width: 639px)");
+  const csrf = (() => {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+    } catch (error) {
+      return "";
+    }
+  })();
+  const live = document.getElementById("calendar-live");
+  const mix = document.getElementById("calendar-mix");
+
+  function say(message, level) {
+    if (live) {
+      live.textContent = "";
+      window.setTimeout(() => { live.textContent = message; }, 30);
+    }
+    if (window.cocreateToast) window.cocreateToast(message, level);
+  }
+
+  // The date and time a Date stands for on the calendar (UTC mode: its UTC fields are the wall clock).
+  function wallClock(moment) {
+    const iso = moment.toISOString();
+    return { date: iso.slice(0, 10), time: iso.slice(11, 16) };
+  }
+
+  async function postMove(url, date, time, version) {
+    const body = new URLSearchParams({ date, time });
+    if (version) body.set("version", version);
+    let response;
+    try {
+      response = await fetch(url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": csrf, Accept: "application/json" },
+        body,
+      });
+    } catch (error) {
+      return { ok: false, message: "The server could not be reached: nothing was moved." };
+    }
+    let data = {};
+    try {
+      data = await response.json();
+    } catch (error) {
+      data = {};
+    }
+    return {
+      ok: response.ok && data.ok === true,
+      message: data.message || `Nothing was moved (the server answered ${response.status}).`,
+    };
+  }
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  // --- The mix panel (filled by the planning feature when its URL is set) ----------------------------------
+  function loadMix(view) {
+    const url = mix && mix.dataset.mixUrl;
+    if (!url || !window.htmx) return;
+    const from = wallClock(view.activeStart).date;
+    const to = wallClock(view.activeEnd).date;
+    window.htmx.ajax("GET", `${url}?from=${from}&to=${to}`, { target: mix, swap: "innerHTML" });
+  }
+
+  // --- The keyboard's "Move…" form ----------------------------------------------------------------------
+  const dialog = document.getElementById("calendar-move");
+  const form = document.getElementById("calendar-move-form");
+  let opener = null;
+
+  function openMoveForm({ url, title, version, date, time, zone, verb }) {
+    if (!dialog || !form) return;
+    opener = document.activeElement;
+    form.action = url;
+    form.elements.version.value = version || "";
+    form.elements.date.value = date || "";
+    form.elements.time.value = time || "09:00";
+    document.getElementById("calendar-move-title").textContent = verb === "schedule" ? "Schedule post" : "Move post";
+    document.getElementById("calendar-move-post").textContent = title;
+    document.getElementById("calendar-move-zone").textContent = zone ? `In ${zone}, the board's time zone.` : "";
+    document.getElementById("calendar-move-error").textContent = "";
+    form.querySelector("[type=submit]").textContent = verb === "schedule" ? "Schedule post" : "Move post";
+    dialog.showModal();
+    form.elements.date.focus();
+  }
+
+  function closeMoveForm() {
+    if (dialog && dialog.open) dialog.close();
+    if (opener && document.body.contains(opener)) opener.focus();
+  }
+
+  if (dialog) {
+    dialog.querySelector("[data-close]").addEventListener("click", closeMoveForm);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const result = await postMove(form.action, form.elements.date.value, form.elements.time.value, form.elements.version.value);
+      if (!result.ok) {
+        document.getElementById("calendar-move-error").textContent = result.message;
+        say(result.message, "error");
+        return;
+      }
+      closeMoveForm();
+      afterMove(result.message, form.action);
+    });
+  }
+
+  function afterMove(message, url) {
+    say(message, "success");
+    const item = document.querySelector(`.cal-unscheduled__item[data-move-url="${url}"]`);
+    if (item) item.remove();
+    calendar.refetchEvents();
+    loadMix(calendar.view);
+  }
+
+  // The sidebar's plain forms post the same way (they work without JavaScript too).
+  document.querySelectorAll("[data-calendar-form]").forEach((plain) => {
+    plain.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const result = await postMove(plain.action, plain.elements.date.value, plain.elements.time.value, plain.elements.version.value);
+      if (!result.ok) {
+        say(result.message, "error");
+        return;
+      }
+      afterMove(result.message, plain.action);
+    });
+  });
+
+  // --- How an event reads --------------------------------------------------------------------------------
+  function postContent(arg) {
+    const props = arg.event.extendedProps;
+    const box = el("div", "cal-ev");
+    if (props.kind === "note") {
+      box.append(el("span", "cal-ev__tag", "Note"), el("span", "cal-ev__title", arg.event.title));
+      return { domNodes: [box] };
+    }
+    const head = el("div", "cal-ev__head");
+    head.append(el("span", "cal-ev__time", `${props.localTime} ${props.zone}`));
+    if (props.kind === "deadline") {
+      box.classList.add("cal-ev--deadline");
+      head.append(el("span", "cal-ev__tag", "Deadline"));
+      box.append(head);
+      const link = el("a", "cal-ev__title", arg.event.title);
+      link.href = props.url;
+      box.append(link);
+      return { domNodes: [box] };
+    }
+    head.append(el("span", `cal-state cal-state--${props.state}`, props.stateLabel));
+    box.append(head);
+    const link = el("a", "cal-ev__title", arg.event.title);
+    link.href = props.url;
+    box.append(link);
+    const details = [];
+    if (props.channels.length) details.push(props.channels.join(" · "));
+    else details.push("No channel");
+    const meta = el("div", "cal-ev__meta", details.join(""));
+    box.append(meta);
+    const pillars = el("div", "cal-ev__pillars");
+    props.pillars.forEach((pillar) => {
+      const chip = el("span", "cal-ev__pillar", pillar.name);
+      chip.style.setProperty("--pillar", pillar.colour);
+      pillars.append(chip);
+    });
+    if (props.pillars.length) box.append(pillars);
+    if (!arg.view.type.startsWith("dayGrid") && props.board) box.append(el("div", "cal-ev__board", props.board));
+    if (props.moveUrl) {
+      const button = el("button", "cal-ev__move", "Move…");
+      button.type = "button";
+      button.setAttribute("aria-label", `Move “${arg.event.title}”`);
+      button.addEventListener("click", (event) => {
+        event.preventDefault();
+        event.stopPropagation();
+        openMoveForm({
+          url: props.moveUrl,
+          title: arg.event.title,
+          version: props.version,
+          date: props.localDate,
+          time: props.localTime,
+          zone: props.timeZone,
+          verb: "move",
+        });
+      });
+      // FullCalendar starts a drag on pointerdown: a press on the button is a click, not a drag.
+      button.addEventListener("pointerdown", (event) => event.stopPropagation());
+      button.addEventListener("mousedown", (event) => event.stopPropagation());
+      box.append(button);
+    }
+    return { domNodes: [box] };
+  }
+
+  function labelEvent(info) {
+    const props = info.event.extendedProps;
+    info.el.dataset.kind = props.kind;
+    if (props.kind === "post") {
+      info.el.dataset.draftId = props.draftId;
+      info.el.dataset.state = props.state;
+      info.el.style.setProperty("--pillar", info.event.borderColor || "#64748b");
+      info.el.title = [
+        `${props.localTime} ${props.zone}`,
+        info.event.title,
+        props.stateLabel,
+        props.channels.join(", ") || "No channel",
+        props.pillars.map((p) => p.name).join(", "),
+        props.board,
+      ].filter(Boolean).join(" · ");
+    }
+  }
+
+  async function onDrop(info) {
+    const props = info.event.extendedProps;
+    const { date, time } = wallClock(info.event.start);
+    const result = await postMove(props.moveUrl, date, time, props.version);
+    if (!result.ok) {
+      info.revert();
+      say(result.message, "error");
+      return;
+    }
+    say(result.message, "success");
+    calendar.refetchEvents();
+    loadMix(calendar.view);
+  }
+
+  async function onExternalDrop(info) {
+    const item = info.draggedEl;
+    let { date, time } = wallClock(info.date);
+    if (info.allDay) time = "09:00"; // a day of the month: the morning, as the form suggests
+    const result = await postMove(item.dataset.moveUrl, date, time, item.dataset.version);
+    if (!result.ok) {
+      say(result.message, "error");
+      return;
+    }
+    afterMove(result.message, item.dataset.moveUrl);
+  }
+
+  const offset = root.dataset.nowOffset;
+  const options = {
+    timeZone: "UTC",
+    initialView: NARROW.matches ? "listWeek" : "dayGridMonth",
+    initialDate: root.dataset.initialDate || undefined,
+    headerToolbar: NARROW.matches
+      ? { left: "prev,next", center: "title", right: "today" }
+      : { left: "prev,next today", center: "title", right: "dayGridMonth,timeGridWeek,listWeek" },
+    footerToolbar: NARROW.matches ? { center: "listWeek,dayGridMonth" } : false,
+    // Text, not FullCalendar's icon font: it comes as a data: URL, which font-src refuses.
+    buttonIcons: false,
+    buttonText: { prev: "‹", next: "›", today: "Today", month: "Month", week: "Week", list: "List" },
+    firstDay: 1,
+    height: "auto",
+    nowIndicator: true,
+    eventDisplay: "block",
+    dayMaxEvents: false,
+    scrollTime: "08:00:00",
+    slotDuration: "01:00:00",
+    slotLabelFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
+    eventTimeFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
+    defaultTimedEventDuration: "00:30",
+    editable: true,
+    eventDurationEditable: false,
+    eventStartEditable: true,
+    droppable: true,
+    eventSources: [{ url: root.dataset.eventsUrl, failure: () => say("The calendar could not load its posts. Reload the page.", "error") }],
+    eventContent: postContent,
+    eventDidMount: labelEvent,
+    eventOrder: "start,title",
+    eventDrop: onDrop,
+    drop: onExternalDrop,
+    datesSet: (info) => loadMix(info.view),
+    windowResize: () => {
+      const wanted = NARROW.matches ? "listWeek" : null;
+      if (wanted && calendar.view.type !== wanted) calendar.changeView(wanted);
+    },
+  };
+  if (offset !== "" && offset !== undefined) {
+    // "Now" in the board's zone: the today marker and the now line follow the board's clock.
+    options.now = () => new Date(Date.now() + Number(offset) * 60000);
+  } else {
+    options.now = () => new Date(Date.now() - new Date().getTimezoneOffset() * 60000);
+  }
+  const calendar = new window.FullCalendar.Calendar(root, options);
+  calendar.render();
+  window.cocreateCalendar = calendar;
+
+  // --- The sidebar: drafts to drag onto the calendar ----------------------------------------------------
+  const list = document.getElementById("calendar-unscheduled");
+  if (list && window.FullCalendar.Draggable) {
+    new window.FullCalendar.Draggable(list, {
+      itemSelector: ".cal-unscheduled__item",
+      eventData: (item) => ({ title: item.dataset.title, duration: "00:30", create: false, color: item.dataset.colour }),
+    });
+  }
+
+  // Colour swatches: set here, as inline style attributes are refused by the Content-Security-Policy.
+  document.querySelectorAll("[data-colour]").forEach((node) => {
+    if (node.classList.contains("cal-swatch")) node.style.backgroundColor = node.dataset.colour;
+    else node.style.setProperty("--pillar", node.dataset.colour);
+  });
+})();
