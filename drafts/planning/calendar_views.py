@@ -186,7 +186,7 @@ def events_for(entries: selectors.CalendarEntries) -> list[dict]:
 
 def local_moment(day: str, at: str, zone_name: str) -> datetime:
     """The aware moment of a wall-clock date and time in a zone; ValidationError for a bad date or time, or
-    one the zone skips when its clocks go forward (an hour that falls twice is taken the first time)."""
+    one the zone skips or repeats when its clocks change (refused like the draft page's schedule form does)."""
     errors = {}
     try:
         parsed_day = date.fromisoformat((day or "").strip())
@@ -206,6 +206,15 @@ def local_moment(day: str, at: str, zone_name: str) -> datetime:
             {
                 "time": [
                     f"{parsed_time:%H:%M} does not exist on {parsed_day:%-d %b} in {zone_name}: the clocks go forward."
+                ]
+            }
+        )
+    if moment.replace(fold=0).utcoffset() != moment.replace(fold=1).utcoffset():
+        raise ValidationError(
+            {
+                "time": [
+                    f"{parsed_time:%H:%M} happens twice on {parsed_day:%-d %b} in {zone_name} (the clocks go back): "
+                    "choose another time."
                 ]
             }
         )
