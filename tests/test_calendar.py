@@ -424,3 +424,22 @@ def test_a_member_of_two_boards_sees_both(personas, scheduled):
     other_manager = member(personas.other_board, "manager", username="second")
     start, end = window_around(scheduled.publish_at)
     assert [b.slug for b in calendar_entries(other_manager, start, end).boards] == ["elsewhere"]
+
+
+@pytest.mark.parametrize(
+    ("persona", "status", "sees"),
+    [
+        ("anonymous", 401, False),
+        ("outsider", 200, False),
+        ("contributor", 200, True),
+        ("reviewer", 200, True),
+        ("manager", 200, True),
+        ("admin", 200, True),
+    ],
+)
+def test_the_api_shows_each_persona_what_they_may_open(personas, api_client_for, scheduled, persona, status, sees):
+    start, end = window_around(scheduled.publish_at)
+    response = api_client_for(persona).get("/api/calendar/", {"from": start, "to": end})
+    assert response.status_code == status
+    if status == 200:
+        assert any(post["id"] == scheduled.pk for post in response.json()["posts"]) is sees

@@ -13,12 +13,12 @@ from contributors.models import Board
 from drafts.planning import calendar_selectors as selectors
 
 
-class PillarSerializer(serializers.Serializer):
+class CalendarPillarSerializer(serializers.Serializer):
     name = serializers.CharField()
     colour = serializers.CharField(help_text="#rrggbb")
 
 
-class ChannelSerializer(serializers.Serializer):
+class CalendarChannelSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     kind = serializers.CharField()
@@ -26,7 +26,7 @@ class ChannelSerializer(serializers.Serializer):
     due_at = serializers.DateTimeField(help_text="when this channel publishes (UTC)")
 
 
-class BoardRefSerializer(serializers.Serializer):
+class CalendarBoardRefSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     name = serializers.CharField()
     slug = serializers.CharField()
@@ -38,12 +38,12 @@ def _local(moment) -> dict:
     return {"local": moment.replace(tzinfo=None).isoformat(timespec="minutes"), "zone": selectors.zone_label(moment)}
 
 
-class LocalTimeSerializer(serializers.Serializer):
+class CalendarLocalTimeSerializer(serializers.Serializer):
     local = serializers.CharField(help_text="the board's wall-clock time, YYYY-MM-DDTHH:MM")
     zone = serializers.CharField(help_text='the zone\'s abbreviation then, e.g. "CET"')
 
 
-class PostSerializer(serializers.Serializer):
+class CalendarPostSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     board = serializers.IntegerField(source="board.pk")
     title = serializers.CharField()
@@ -52,15 +52,15 @@ class PostSerializer(serializers.Serializer):
     publish_at_local = serializers.SerializerMethodField()
     version = serializers.IntegerField()
     movable = serializers.BooleanField(help_text="whether you may reschedule it now")
-    pillars = PillarSerializer(many=True)
-    channels = ChannelSerializer(many=True)
+    pillars = CalendarPillarSerializer(many=True)
+    channels = CalendarChannelSerializer(many=True)
 
-    @extend_schema_field(LocalTimeSerializer)
+    @extend_schema_field(CalendarLocalTimeSerializer)
     def get_publish_at_local(self, post) -> dict:
         return _local(post.local)
 
 
-class NoteSerializer(serializers.Serializer):
+class CalendarNoteSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     board = serializers.IntegerField(source="board.pk")
     title = serializers.CharField()
@@ -69,7 +69,7 @@ class NoteSerializer(serializers.Serializer):
     ends_on = serializers.DateField(help_text="the last day it covers")
 
 
-class DeadlineSerializer(serializers.Serializer):
+class CalendarDeadlineSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     board = serializers.IntegerField(source="board.pk")
     draft = serializers.IntegerField(source="draft_id")
@@ -78,7 +78,7 @@ class DeadlineSerializer(serializers.Serializer):
     due_at = serializers.DateTimeField(help_text="UTC")
     due_at_local = serializers.SerializerMethodField()
 
-    @extend_schema_field(LocalTimeSerializer)
+    @extend_schema_field(CalendarLocalTimeSerializer)
     def get_due_at_local(self, deadline) -> dict:
         return _local(deadline.local)
 
@@ -87,10 +87,10 @@ class CalendarSerializer(serializers.Serializer):
     start = serializers.DateField(help_text="the first day")
     end = serializers.DateField(help_text="the day after the last")
     truncated = serializers.BooleanField(help_text=f"more than {selectors.MAX_POSTS} posts: ask for fewer days")
-    boards = BoardRefSerializer(many=True)
-    posts = PostSerializer(many=True)
-    notes = NoteSerializer(many=True)
-    deadlines = DeadlineSerializer(many=True)
+    boards = CalendarBoardRefSerializer(many=True)
+    posts = CalendarPostSerializer(many=True)
+    notes = CalendarNoteSerializer(many=True)
+    deadlines = CalendarDeadlineSerializer(many=True)
 
 
 class CalendarView(APIView):

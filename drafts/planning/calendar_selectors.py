@@ -200,6 +200,7 @@ def calendar_entries(user, start: date, end: date, *, board: Board | None = None
     entries.truncated = len(rows) > MAX_POSTS
     labels = dict(DraftState.choices)
     for pk, board_id, title, state, publish_at, version in rows[:MAX_POSTS]:
+        assert publish_at is not None  # the filter on publish_at leaves out the drafts without one
         post = CalendarPost(pk, by_id[board_id], title, state, labels[state], publish_at, version)
         if start <= post.local.date() < end:
             entries.posts.append(post)

@@ -25,8 +25,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from cocreate.errors import refusal_for
+from contributors.agreements.gate import require_access
 from contributors.selectors import board_get_for_user
 from drafts.planning import calendar_selectors as selectors
+from drafts.selectors import draft_get_for_user
 from publishing.services.reschedule import draft_reschedule
 
 # FullCalendar writes its own rules into a <style> element it makes, and gives it the nonce read from
@@ -39,7 +41,8 @@ calendar_csp = csp_update({"style-src": [NONCE], "font-src": ["data:"]})
 def _page(request, *, board=None):
     boards = selectors.calendar_boards(request.user, board=board)
     if board is not None and not boards:
-        raise Http404("No such board.")  # gated by an agreement: board_get_for_user let it through
+        require_access(request.user, board, action="plan")  # kept off by an unsigned agreement: sign first
+        raise Http404("No such board.")
     unscheduled = selectors.unscheduled_approved(request.user, boards=boards)
     events_url = reverse("calendar-events")
     if board is not None:
@@ -91,7 +94,13 @@ def _error(message: str, status: int = 400, errors: dict | None = None) -> JsonR
 @login_required
 @require_GET
 def calendar_events(request):
-    """FullCalendar's event source: ?start=&end= (ISO dates or datetimes; their date is taken) and ?board=<slug>."""
+    """FullCalendar's event source: ?start=&end= (ISO dates or datetimes; their date is taken; neither: the
+    days around today) and ?board=<slug>."""
+    if not request.GET.get("start") and not request.GET.get("end"):
+        today = timezone.localdate()  # the month around today, for a look without FullCalendar's window
+        start, end = today - timedelta(days=selectors.MAX_DAYS // 2), today + timedelta(days=selectors.MAX_DAYS // 2)
+        request.GET = request.GET.copy()
+        request.GET.update({"start": start.isoformat(), "end": end.isoformat()})
     try:
         start, end = selectors.parse_window(request.GET.get("start"), request.GET.get("end"))
     except ValidationError as exc:
@@ -240,11 +249,9 @@ def calendar_reschedule(request, draft_id: int):
     """Schedule or move a post to `date` + `time` (the board's wall clock), optionally `version` as the
     calendar saw it. JSON for the calendar's script (Accept: application/json), a redirect with a message for a
     plain form."""
-    from drafts.selectors import draft_get_for_user
-
-    draft = draft_get_for_user(request.user, draft_id)  # 404 before anything else for whoever cannot see it
     version = request.POST.get("version") or None
     try:
+        draft = draft_get_for_user(request.user, draft_id)  # 404 first for whoever cannot see it
         publish_at = local_moment(request.POST.get("date", ""), request.POST.get("time", ""), draft.board.time_zone)
         event = draft_reschedule(
             draft_id=draft.pk,
@@ -253,6 +260,8 @@ def calendar_reschedule(request, draft_id: int):
             expected_version=int(version) if version and version.isdigit() else None,
         )
     except Http404:
+        if _wants_json(request):
+            return _error("No such post.", 404)
         raise
     except Exception as exc:
         refusal = refusal_for(exc)
@@ -265,6 +274,8 @@ def calendar_reschedule(request, draft_id: int):
         )
         if _wants_json(request):
             return _error(message, refusal.status, refusal.field_errors)
+        if refusal.status in (403, 404):
+            raise  # a plain form: the refusal's page (an unsigned agreement: where to sign)
         messages.error(request, message)
         return _back(request)
     local = event.draft.publish_at.astimezone(selectors.zone_of(draft.board.time_zone))

@@ -52,7 +52,7 @@ def draft_reschedule(
     problem = time_problem(publish_at)
     if problem:
         raise ValidationError({"publish_at": [problem]})
-    data = {"via": via}
+    data: dict[str, str | None] = {"via": via}
     if draft.state == DraftState.APPROVED:
         return draft_transition(draft_id=draft.pk, name="schedule", actor=actor, publish_at=publish_at, data=data)
     if draft.state == DraftState.FAILED:
@@ -61,7 +61,7 @@ def draft_reschedule(
     return _move_scheduled(draft, actor, publish_at, data)
 
 
-def _move_scheduled(draft, actor, publish_at: datetime, data: dict) -> DraftEvent:
+def _move_scheduled(draft, actor, publish_at: datetime, data: dict[str, str | None]) -> DraftEvent:
     publications = list(
         Publication.objects.select_for_update()
         .filter(draft=draft)
