@@ -20,16 +20,35 @@ from publishing.models import Publication, PublicationState
 
 WAITING_TITLE = "Calendar: the spring checklist, ready to schedule"
 DEFAULT_PILLARS = [("Product", "#4f46e5"), ("Community", "#0f766e"), ("Education", "#c2410c")]
-DAYS_BEFORE, DAYS_AFTER = 14, 16
+DAYS_BEFORE, DAYS_AFTER = 13, 15
 HOURS = [9, 12, 15, 17]
-TOPICS = {
-    "Product": ["Feature spotlight", "Release notes", "Tip of the week", "Roadmap peek"],
-    "Community": ["Customer story", "Meet a superfan", "Community Q&A", "User showcase"],
-    "Education": ["How-to guide", "Planning basics", "Five-minute lesson", "Template of the week"],
+TITLES = {
+    "Product": [
+        "Feature spotlight: shared boards",
+        "Release notes: faster week view",
+        "Tip: colour-code your lists",
+        "Roadmap peek: what comes in spring",
+        "How reminders work now",
+        "New: templates for teams",
+    ],
+    "Community": [
+        "Customer story: a family of five",
+        "Meet a superfan: Lena from Aarhus",
+        "Community Q&A: your questions",
+        "Showcase: the tidiest boards",
+        "Thank you: 10,000 planners",
+    ],
+    "Education": [
+        "How-to: plan a week in ten minutes",
+        "Planning basics: one inbox",
+        "Five-minute lesson: priorities",
+        "Template of the week: the trip",
+        "Guide: from chaos to calendar",
+    ],
 }
-BOARDS = {  # board slug: (author, approver, off-mix day offset or None, failed day offset or None)
-    "launch": ("alice", "reviewer", 5, -3),
-    "community": ("bob", "manager", None, None),
+BOARDS = {  # board slug: (author, approver, off-mix day offset or None, failed day offset or None, a post every n days)
+    "launch": ("alice", "reviewer", 5, -3, 1),
+    "community": ("bob", "manager", None, None, 2),
 }
 
 
@@ -43,24 +62,22 @@ def _pillars(board) -> list[Pillar]:
     return pillars
 
 
-def _plan(board, pillars: list[Pillar], off_mix: int | None) -> list[tuple[int, int, Pillar, str]]:
-    """(day offset, hour, pillar, title) for every post of the month, deterministic."""
+def _plan(pillars: list[Pillar], off_mix: int | None, every: int) -> list[tuple[int, int, Pillar, str]]:
+    """(day offset, hour, pillar, title) for every post of the month, the same each time."""
     product = next((p for p in pillars if p.name.lower() == "product"), pillars[0])
     plan = []
     for offset in range(-DAYS_BEFORE, DAYS_AFTER + 1):
-        if offset == off_mix:
-            plan += [(offset, hour, product, f"Product week, part {n}") for n, hour in enumerate(HOURS[:3], 1)]
+        if offset == off_mix:  # off the mix: three Product posts, nothing else
+            plan += [(offset, hour, product, f"Product week, part {n}: the planner up close") for n, hour in
+                     enumerate(HOURS[:3], 1)]  # fmt: skip
             continue
-        count = 1 + (offset + board.pk) % 2  # one or two a day
-        if (offset + 2 * board.pk) % 7 == 0:
+        if offset % every or offset % 7 == 6:
             continue  # a quiet day now and then
-        for n in range(count):
-            pillar = pillars[(offset + n + board.pk) % len(pillars)]
-            topics = TOPICS.get(pillar.name, ["Post"])
-            topic = topics[(offset + n) % len(topics)]
-            plan.append(
-                (offset, HOURS[(offset + 3 * n) % len(HOURS)], pillar, f"{topic}: {board.name.lower()} {offset + 30}")
-            )
+        for n in range(2 if offset % 4 == 1 else 1):
+            pillar = pillars[(offset // every + n) % len(pillars)]
+            titles = TITLES.get(pillar.name, [f"{pillar.name} post"])
+            title = titles[(offset + DAYS_BEFORE) // (every * len(pillars)) % len(titles)]
+            plan.append((offset, HOURS[(offset + 3 * n) % len(HOURS)], pillar, title))
     return plan
 
 
@@ -70,7 +87,7 @@ def load_demo(*, boards, users) -> None:
     now = timezone.now()
     manager = users["manager"]
     made: list[int] = []
-    for slug, (author_name, approver_name, off_mix, failed_day) in BOARDS.items():
+    for slug, (author_name, approver_name, off_mix, failed_day, every) in BOARDS.items():
         board = boards[slug]
         author, approver = users[author_name], users[approver_name]
         zone = ZoneInfo(board.time_zone or "UTC")
@@ -78,7 +95,7 @@ def load_demo(*, boards, users) -> None:
         pillars = _pillars(board)
         past: list[tuple[int, datetime]] = []
         failed: list[tuple[int, datetime]] = []
-        for offset, hour, pillar, title in _plan(board, pillars, off_mix):
+        for offset, hour, pillar, title in _plan(pillars, off_mix, every):
             when = datetime.combine(today + timedelta(days=offset), time(hour), tzinfo=zone)
             draft = draft_create(board=board, author=author, title=title, body=f"{title}. More on the blog.")
             draft.pillars.add(pillar)

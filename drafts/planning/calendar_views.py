@@ -154,7 +154,9 @@ def events_for(entries: selectors.CalendarEntries) -> list[dict]:
                     "stateLabel": post.state_label,
                     "pillars": post.pillars,
                     "channels": [f"{c['name']}" for c in post.channels],
-                    "channelKinds": sorted({c["kind_label"] for c in post.channels}),
+                    "channelKinds": sorted(
+                        {c["kind_label"].removeprefix("Generic ").capitalize() for c in post.channels}
+                    ),
                 },
             }
         )

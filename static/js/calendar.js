@@ -162,23 +162,25 @@
     const link = el("a", "cal-ev__title", arg.event.title);
     link.href = props.url;
     box.append(link);
-    const details = [];
-    if (props.channels.length) details.push(props.channels.join(" · "));
-    else details.push("No channel");
-    const meta = el("div", "cal-ev__meta", details.join(""));
-    box.append(meta);
-    const pillars = el("div", "cal-ev__pillars");
-    props.pillars.forEach((pillar) => {
-      const chip = el("span", "cal-ev__pillar", pillar.name);
-      chip.style.setProperty("--pillar", pillar.colour);
-      pillars.append(chip);
-    });
-    if (props.pillars.length) box.append(pillars);
-    if (!arg.view.type.startsWith("dayGrid") && props.board) box.append(el("div", "cal-ev__board", props.board));
+    const month = arg.view.type.startsWith("dayGrid");
+    // The month's cells are small: the kinds of platform; the week and the list name each channel.
+    const channels = month ? props.channelKinds : props.channels;
+    const foot = el("div", "cal-ev__foot");
+    foot.append(el("span", "cal-ev__meta", channels.length ? channels.join(" · ") : "No channel"));
+    if (!month) {
+      const pillars = el("span", "cal-ev__pillars");
+      props.pillars.forEach((pillar) => {
+        const chip = el("span", "cal-ev__pillar", pillar.name);
+        chip.style.setProperty("--pillar", pillar.colour);
+        pillars.append(chip);
+      });
+      if (props.pillars.length) foot.append(pillars);
+      if (props.board && root.dataset.multi) foot.append(el("span", "cal-ev__board", props.board));
+    }
     if (props.moveUrl) {
       const button = el("button", "cal-ev__move", "Move…");
       button.type = "button";
-      button.setAttribute("aria-label", `Move “${arg.event.title}”`);
+      button.setAttribute("aria-label", `Move… ${arg.event.title}`);
       button.addEventListener("click", (event) => {
         event.preventDefault();
         event.stopPropagation();
@@ -195,8 +197,9 @@
       // FullCalendar starts a drag on pointerdown: a press on the button is a click, not a drag.
       button.addEventListener("pointerdown", (event) => event.stopPropagation());
       button.addEventListener("mousedown", (event) => event.stopPropagation());
-      box.append(button);
+      foot.append(button);
     }
+    box.append(foot);
     return { domNodes: [box] };
   }
 
@@ -244,18 +247,26 @@
     afterMove(result.message, item.dataset.moveUrl);
   }
 
+  // A phone gets the list: a month of seven columns does not fit 390 pixels.
+  function toolbar(narrow) {
+    return narrow
+      ? { left: "prev,next", center: "title", right: "today" }
+      : { left: "prev,next today", center: "title", right: "dayGridMonth,timeGridWeek,listWeek" };
+  }
+  function footer(narrow) {
+    return narrow ? { center: "listWeek,timeGridDay" } : false;
+  }
+
   const offset = root.dataset.nowOffset;
   const options = {
     timeZone: "UTC",
     initialView: NARROW.matches ? "listWeek" : "dayGridMonth",
     initialDate: root.dataset.initialDate || undefined,
-    headerToolbar: NARROW.matches
-      ? { left: "prev,next", center: "title", right: "today" }
-      : { left: "prev,next today", center: "title", right: "dayGridMonth,timeGridWeek,listWeek" },
-    footerToolbar: NARROW.matches ? { center: "listWeek,dayGridMonth" } : false,
+    headerToolbar: toolbar(NARROW.matches),
+    footerToolbar: footer(NARROW.matches),
     // Text, not FullCalendar's icon font: it comes as a data: URL, which font-src refuses.
     buttonIcons: false,
-    buttonText: { prev: "‹", next: "›", today: "Today", month: "Month", week: "Week", list: "List" },
+    buttonText: { prev: "‹", next: "›", today: "Today", month: "Month", week: "Week", day: "Day", list: "List" },
     firstDay: 1,
     height: "auto",
     nowIndicator: true,
@@ -277,10 +288,9 @@
     eventDrop: onDrop,
     drop: onExternalDrop,
     datesSet: (info) => loadMix(info.view),
-    windowResize: () => {
-      const wanted = NARROW.matches ? "listWeek" : null;
-      if (wanted && calendar.view.type !== wanted) calendar.changeView(wanted);
-    },
+    // A day cell named by its number alone hides the posts in it from its accessible name (axe's
+    // label-content-name-mismatch): let the cell be named by what it holds, the number first.
+    dayCellDidMount: (info) => info.el.removeAttribute("aria-labelledby"),
   };
   if (offset !== "" && offset !== undefined) {
     // "Now" in the board's zone: the today marker and the now line follow the board's clock.
@@ -290,6 +300,11 @@
   }
   const calendar = new window.FullCalendar.Calendar(root, options);
   calendar.render();
+  NARROW.addEventListener("change", (query) => {
+    calendar.setOption("headerToolbar", toolbar(query.matches));
+    calendar.setOption("footerToolbar", footer(query.matches));
+    if (query.matches && !calendar.view.type.startsWith("list")) calendar.changeView("listWeek");
+  });
   window.cocreateCalendar = calendar;
 
   // --- The sidebar: drafts to drag onto the calendar ----------------------------------------------------
