@@ -1,6 +1,8 @@
 """GET /api/calendar/?from=&to=&board=: the posts, notes and deadlines of a window of days (at most
 calendar_selectors.MAX_DAYS), each time in UTC and as its board's wall clock with the zone."""
 
+from datetime import UTC
+
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -118,4 +120,76 @@ class CalendarView(APIView):
             if board is None or not selectors.calendar_boards(request.user, board=board):
                 raise Http404("No such board.")
         entries = selectors.calendar_entries(request.user, start, end, board=board)
-        return Response(CalendarSerializer(entries).data)
+        # Built by hand in CalendarSerializer's shape (the schema): DRF's serializers took 120 ms for a month
+        # of 2,000 posts, more than the rest of the request.
+        return Response(calendar_data(entries))
+
+
+def _utc(moment) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def calendar_data(entries: selectors.CalendarEntries) -> dict:
+    labels: dict = {}
+
+    def local(board_pk: int, moment) -> dict:
+        key = (board_pk, moment.utcoffset())
+        zone = labels.get(key) or labels.setdefault(key, selectors.zone_label(moment))
+        return {"local": moment.replace(tzinfo=None).isoformat(timespec="minutes"), "zone": zone}
+
+    return {
+        "start": entries.start.isoformat(),
+        "end": entries.end.isoformat(),
+        "truncated": entries.truncated,
+        "boards": [
+            {"id": b.pk, "name": b.name, "slug": b.slug, "time_zone": b.time_zone, "may_move": b.may_move}
+            for b in entries.boards
+        ],
+        "posts": [
+            {
+                "id": post.pk,
+                "board": post.board.pk,
+                "title": post.title,
+                "state": post.state,
+                "publish_at": _utc(post.publish_at),
+                "publish_at_local": local(post.board.pk, post.local),
+                "version": post.version,
+                "movable": post.movable,
+                "pillars": post.pillars,
+                "channels": [
+                    {
+                        "id": c["id"],
+                        "name": c["name"],
+                        "kind": c["kind"],
+                        "state": c["state"],
+                        "due_at": _utc(c["due_at"]),
+                    }
+                    for c in post.channels
+                ],
+            }
+            for post in entries.posts
+        ],
+        "notes": [
+            {
+                "id": note.pk,
+                "board": note.board.pk,
+                "title": note.title,
+                "body": note.body,
+                "starts_on": note.starts_on.isoformat(),
+                "ends_on": note.ends_on.isoformat(),
+            }
+            for note in entries.notes
+        ],
+        "deadlines": [
+            {
+                "id": d.pk,
+                "board": d.board.pk,
+                "draft": d.draft_id,
+                "draft_title": d.draft_title,
+                "label": d.label,
+                "due_at": _utc(d.due_at),
+                "due_at_local": local(d.board.pk, d.local),
+            }
+            for d in entries.deadlines
+        ],
+    }
