@@ -163,6 +163,13 @@
     link.href = props.url;
     box.append(link);
     const month = arg.view.type.startsWith("dayGrid");
+    if (arg.view.type.startsWith("timeGrid")) {
+      // An hour of the week is small: title, time and state; the rest is on the post's title (hover) and page.
+      box.classList.add("cal-ev--compact");
+      box.prepend(link);
+      if (props.moveUrl) head.append(moveButton(arg, props));
+      return { domNodes: [box] };
+    }
     // The month's cells are small: the kinds of platform; the week and the list name each channel.
     const channels = month ? props.channelKinds : props.channels;
     const foot = el("div", "cal-ev__foot");
@@ -177,30 +184,32 @@
       if (props.pillars.length) foot.append(pillars);
       if (props.board && root.dataset.multi) foot.append(el("span", "cal-ev__board", props.board));
     }
-    if (props.moveUrl) {
-      const button = el("button", "cal-ev__move", "Move…");
-      button.type = "button";
-      button.setAttribute("aria-label", `Move… ${arg.event.title}`);
-      button.addEventListener("click", (event) => {
-        event.preventDefault();
-        event.stopPropagation();
-        openMoveForm({
-          url: props.moveUrl,
-          title: arg.event.title,
-          version: props.version,
-          date: props.localDate,
-          time: props.localTime,
-          zone: props.timeZone,
-          verb: "move",
-        });
-      });
-      // FullCalendar starts a drag on pointerdown: a press on the button is a click, not a drag.
-      button.addEventListener("pointerdown", (event) => event.stopPropagation());
-      button.addEventListener("mousedown", (event) => event.stopPropagation());
-      foot.append(button);
-    }
+    if (props.moveUrl) foot.append(moveButton(arg, props));
     box.append(foot);
     return { domNodes: [box] };
+  }
+
+  function moveButton(arg, props) {
+    const button = el("button", "cal-ev__move", "Move…");
+    button.type = "button";
+    button.setAttribute("aria-label", `Move… ${arg.event.title}`);
+    button.addEventListener("click", (event) => {
+      event.preventDefault();
+      event.stopPropagation();
+      openMoveForm({
+        url: props.moveUrl,
+        title: arg.event.title,
+        version: props.version,
+        date: props.localDate,
+        time: props.localTime,
+        zone: props.timeZone,
+        verb: "move",
+      });
+    });
+    // FullCalendar starts a drag on pointerdown: a press on the button is a click, not a drag.
+    button.addEventListener("pointerdown", (event) => event.stopPropagation());
+    button.addEventListener("mousedown", (event) => event.stopPropagation());
+    return button;
   }
 
   function labelEvent(info) {
@@ -274,9 +283,10 @@
     dayMaxEvents: false,
     scrollTime: "08:00:00",
     slotDuration: "01:00:00",
+    views: { timeGrid: { dayHeaderFormat: { weekday: "short", day: "numeric" } } },
     slotLabelFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
     eventTimeFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
-    defaultTimedEventDuration: "00:30",
+    defaultTimedEventDuration: "01:00", // a post takes no time; an hour of the week view holds its card
     editable: true,
     eventDurationEditable: false,
     eventStartEditable: true,
@@ -287,7 +297,15 @@
     eventOrder: "start,title",
     eventDrop: onDrop,
     drop: onExternalDrop,
-    datesSet: (info) => loadMix(info.view),
+    datesSet: (info) => {
+      // The week's 24 hours scroll inside the calendar (from 08:00); the month and the list grow with the page.
+      const height = info.view.type.startsWith("timeGrid") ? 780 : "auto";
+      if (calendar && calendar.getOption("height") !== height) {
+        calendar.setOption("height", height);
+        if (height !== "auto") window.setTimeout(() => calendar.scrollToTime("08:00"), 60);
+      }
+      loadMix(info.view);
+    },
     // A day cell named by its number alone hides the posts in it from its accessible name (axe's
     // label-content-name-mismatch): let the cell be named by what it holds, the number first.
     dayCellDidMount: (info) => info.el.removeAttribute("aria-labelledby"),
@@ -298,7 +316,8 @@
   } else {
     options.now = () => new Date(Date.now() - new Date().getTimezoneOffset() * 60000);
   }
-  const calendar = new window.FullCalendar.Calendar(root, options);
+  let calendar = null;
+  calendar = new window.FullCalendar.Calendar(root, options);
   calendar.render();
   NARROW.addEventListener("change", (query) => {
     calendar.setOption("headerToolbar", toolbar(query.matches));
@@ -312,7 +331,7 @@
   if (list && window.FullCalendar.Draggable) {
     new window.FullCalendar.Draggable(list, {
       itemSelector: ".cal-unscheduled__item",
-      eventData: (item) => ({ title: item.dataset.title, duration: "00:30", create: false, color: item.dataset.colour }),
+      eventData: (item) => ({ title: item.dataset.title, duration: "01:00", create: false, color: item.dataset.colour }),
     });
   }
 
