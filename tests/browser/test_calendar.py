@@ -3,13 +3,14 @@
 (scheduled at 09:00 that day), a post moved with the keyboard; axe at 1366 and 390 px, the list view at 390
 px without sideways scrolling, and nothing refused by the Content-Security-Policy (a console error)."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from contributors.models import Board
 from drafts.models import Draft
+from drafts.planning.models import CalendarNote, Deadline
 from tests.browser.harness import check_page, tab_to
 
 pytestmark = [pytest.mark.browser]
@@ -65,7 +66,17 @@ def movable_post(page, *, after: date) -> tuple[int, str]:
 
 
 def test_the_month_view_shows_the_demo_posts_with_states_pillars_and_channels(open_as, live_server):
+    launch = Board.objects.get(slug="launch")
+    today = board_today()
+    CalendarNote.objects.create(board=launch, title="Spring launch week", starts_on=today, ends_on=today + timedelta(2))
+    waiting = Draft.objects.filter(board=launch, state="review").first()
+    Deadline.objects.create(
+        draft=waiting, due_at=datetime.combine(today + timedelta(1), time(16), ZoneInfo(launch.time_zone))
+    )
     page, console = open_calendar(open_as, live_server)
+    assert "Spring launch week" in page.locator(".fc-event.cal-note").first.inner_text()
+    assert page.locator(f".fc-event.cal-deadline:has-text('Due for review: {waiting.title}')").count() == 1
+    assert page.locator(".fc-event.cal-deadline .cal-ev__time").inner_text() in {"16:00 CET", "16:00 CEST"}
     assert page.locator(".fc-dayGridMonth-view").count() == 1
     assert page.locator(".fc-event.cal-post").count() >= 15
     for state in ("Scheduled", "Published", "Failed"):
