@@ -24,6 +24,7 @@ from drafts.planning.calendar_views import local_moment
 from drafts.planning.models import CalendarNote, Deadline, Pillar
 from drafts.services import draft_transition
 from publishing.models import Publication, PublicationState
+from publishing.services import post_for_channel
 from publishing.services.reschedule import draft_reschedule
 from tests.factories import advance, make_channel, make_draft, member
 from tests.matrix_agreements import make_agreement
@@ -241,6 +242,12 @@ def test_moving_a_scheduled_post_is_unschedule_and_schedule_audited_and_moves_ev
     assert scheduled.publish_at == first + timedelta(days=2)
     due = dict(Publication.objects.filter(draft=scheduled).values_list("channel__name", "due_at"))
     assert due == {"Site hook": first + timedelta(days=2), "Partners": first + timedelta(days=2, hours=2)}
+    # The approved content's fingerprint is taken again, as the schedule step does.
+    for publication in Publication.objects.filter(draft=scheduled).select_related("channel"):
+        assert (
+            publication.content_sha256
+            == post_for_channel(scheduled, publication.channel, idempotency_key="").fingerprint
+        )
     events = list(DraftEvent.objects.filter(draft=scheduled).order_by("pk")[before_events:])
     assert [(e.transition, e.actor_id) for e in events] == [
         ("unschedule", personas.manager.pk),
