@@ -254,6 +254,8 @@ def test_moving_a_scheduled_post_is_unschedule_and_schedule_audited_and_moves_ev
         ("schedule", personas.manager.pk),
     ]
     assert event == events[-1]
+    assert events[0].notified_at is not None  # the move tells the authors once, with the new time
+    assert events[1].notified_at is None  # told by its task after commit
     assert events[-1].data["moved_from"] == first.isoformat()
     assert events[-1].data["via"] == "calendar"
 

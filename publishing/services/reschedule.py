@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from cocreate.errors import Conflict
 from drafts import rules
@@ -81,5 +82,10 @@ def _move_scheduled(draft, actor, publish_at: datetime, data: dict[str, str | No
         delta = publish_at - old
         arguments["channels"] = [p.channel_id for p in waiting]
         arguments["times"] = {p.channel_id: p.due_at + delta for p in waiting}
-    draft_transition(draft_id=draft.pk, name="unschedule", actor=actor, comment="Moved to another time.", data=data)
+    unscheduled = draft_transition(
+        draft_id=draft.pk, name="unschedule", actor=actor, comment="Moved to another time.", data=data
+    )
+    # Half of a move is no news: the authors hear of the schedule event ("scheduled for <the new time>"), not
+    # of a post taken off the schedule a moment before. The history keeps both.
+    DraftEvent.objects.filter(pk=unscheduled.pk).update(notified_at=timezone.now())
     return draft_transition(draft_id=draft.pk, name="schedule", actor=actor, data=data, **arguments)
