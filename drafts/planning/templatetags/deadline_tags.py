@@ -1,0 +1,27 @@
+"""{% deadline_panel_for draft as panel %}: what the draft page's deadline panel shows this person."""
+
+import zoneinfo
+
+from django import template
+from django.utils import timezone
+
+from drafts.planning.deadline_forms import DeadlineForm
+from drafts.planning.deadline_selectors import deadline_of, may_set_deadline
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def deadline_panel_for(context, draft) -> dict:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    deadline = deadline_of(draft)
+    may_set = may_set_deadline(draft, user)
+    form = context.get("deadline_form")
+    if may_set and form is None:
+        initial = {}
+        if deadline is not None:
+            local = timezone.localtime(deadline.due_at, zoneinfo.ZoneInfo(draft.board.time_zone or "UTC"))
+            initial = {"due_at": local.replace(tzinfo=None), "label": deadline.label}
+        form = DeadlineForm(initial=initial)
+    return {"deadline": deadline, "may_set": may_set, "form": form if may_set else None}
