@@ -15,3 +15,12 @@ def calendar_feed_url(context) -> str:
     if user is None or not user.is_authenticated:
         return ""
     return feed_url(calendar_feed_for_user(user=user))
+
+
+@register.filter
+def webcal(address: str) -> str:
+    """The same address with the webcal: scheme, which calendar apps open as a subscription."""
+    for scheme in ("https://", "http://"):
+        if address.startswith(scheme):
+            return "webcal://" + address[len(scheme) :]
+    return address
