@@ -14,12 +14,13 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from contributors.models import Board
+from contributors.services import board_role_grant
 from drafts.planning.deadline_services import deadline_set
 from drafts.planning.feed_selectors import feed_url
 from drafts.planning.feed_services import calendar_feed_for_user, calendar_feed_reset
 from drafts.planning.note_services import calendar_note_create
 from drafts.services import draft_transition
-from tests.factories import BoardFactory, make_draft
+from tests.factories import BoardFactory, advance, make_draft
 from tests.matrix_agreements import make_agreement
 
 UTC = zoneinfo.ZoneInfo("UTC")
@@ -63,8 +64,6 @@ def events(calendar: Calendar) -> dict[str, object]:
 def new_york(personas):
     """A second board in another zone where the same reviewer and manager work."""
     board = BoardFactory(name="Community", slug="community", time_zone="America/New_York")
-    from contributors.services import board_role_grant
-
     board_role_grant(board=board, user=personas.reviewer, role="reviewer")
     board_role_grant(board=board, user=personas.manager, role="manager")
     board_role_grant(board=board, user=personas.contributor, role="contributor")
@@ -244,3 +243,10 @@ def test_its_query_count_does_not_grow_with_the_schedule(persona, personas, new_
     small = _feed_queries(token)
     add(6, 10)
     assert _feed_queries(token) == small
+
+
+def test_a_failed_post_says_so_first(personas, draft):
+    advance(draft, "failed", personas)
+    event = events(fetch(personas.manager)[0])[f"post-{draft.pk}@testserver"]
+    assert str(event["summary"]).startswith("Failed: Spring launch post")
+    assert "State: Failed" in str(event["description"])

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 
@@ -74,8 +75,6 @@ def test_moving_the_first_day_keeps_the_length_and_delete_removes_it(personas):
 
 def test_a_note_of_another_board_is_not_found_through_this_one(personas):
     elsewhere = calendar_note_create(board=personas.other_board, actor=None, title="Theirs", starts_on=DAY)
-    from django.http import Http404
-
     with pytest.raises(Http404):
         calendar_note_update(board=personas.board, note_id=elsewhere.pk, actor=personas.manager, title="Mine now")
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -66,8 +67,6 @@ def test_nobody_is_told_about_a_deadline(personas, draft, django_capture_on_comm
 def test_the_author_and_outsiders_may_not_set_one(personas, draft):
     with pytest.raises(PermissionDenied):
         deadline_set(draft_id=draft.pk, actor=personas.contributor, due_at=soon())
-    from django.http import Http404
-
     with pytest.raises(Http404):
         deadline_set(draft_id=draft.pk, actor=personas.outsider, due_at=soon())
     assert not Deadline.objects.exists()

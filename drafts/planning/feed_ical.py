@@ -32,7 +32,9 @@ def _post_event(draft, channels: list[str], host: str, stamp: datetime) -> Event
     event.add("dtstamp", stamp)
     event.add("dtstart", start)
     event.add("dtend", start + POST_LENGTH)
-    event.add("summary", f"{draft.title} ({board.name})")
+    # A failed post needs someone: it says so first, where a calendar shows only the title.
+    prefix = "Failed: " if draft.state == "failed" else ""
+    event.add("summary", f"{prefix}{draft.title} ({board.name})")
     lines = [
         f"Board: {board.name}",
         f"Channels: {', '.join(channels) if channels else 'none (posted by hand)'}",
@@ -42,7 +44,7 @@ def _post_event(draft, channels: list[str], host: str, stamp: datetime) -> Event
     event.add("description", "\n".join([*lines, url]))
     event.add("url", url)
     event.add("categories", [board.name, "Post"])
-    event.add("status", "CONFIRMED" if draft.state != "failed" else "CANCELLED")
+    event.add("status", "CONFIRMED")
     event.add("transp", "TRANSPARENT")
     event.add("last-modified", draft.updated_at)
     return event
