@@ -36,9 +36,11 @@ def logged_in(user) -> Client:
 def test_a_reviewer_sets_and_clears_a_deadline_and_history_says_so(personas, draft):
     advance(draft, "review", personas)
     version = draft.version
-    deadline = deadline_set(draft_id=draft.pk, actor=personas.reviewer, due_at=soon(), label="Legal sign-off")
+    due = soon()
+    deadline = deadline_set(draft_id=draft.pk, actor=personas.reviewer, due_at=due, label="Legal sign-off")
     assert (deadline.label, deadline.set_by) == ("Legal sign-off", personas.reviewer)
-    assert deadline_set(draft_id=draft.pk, actor=personas.manager, due_at=soon(), label="Legal sign-off") == deadline
+    # The same again records nothing.
+    assert deadline_set(draft_id=draft.pk, actor=personas.manager, due_at=due, label="Legal sign-off") == deadline
     assert deadline_clear(draft_id=draft.pk, actor=personas.manager) is True
     assert deadline_clear(draft_id=draft.pk, actor=personas.manager) is False
     events = list(DraftEvent.objects.filter(draft=draft, transition__in=["set_deadline", "clear_deadline"]))
@@ -158,3 +160,16 @@ def test_the_api_reads_sets_and_clears(personas, draft, api_client_for):
     assert api_client_for("outsider").get(url).status_code == 404
     assert api_client_for("manager").delete(url).status_code == 204
     assert api_client_for("contributor").get(url).json()["due_at"] is None
+
+
+def test_a_published_draft_offers_only_to_clear_a_leftover_deadline(personas, draft):
+    deadline_set(draft_id=draft.pk, actor=personas.manager, due_at=soon(), label="Due for review")
+    advance(draft, "published", personas)
+    page = logged_in(personas.manager).get(reverse("draft-detail", args=[draft.pk])).content.decode()
+    assert "Change the deadline" not in page
+    assert "Clear the deadline" in page
+
+
+def test_a_contributor_sees_no_panel_without_a_deadline(personas, draft):
+    page = logged_in(personas.contributor).get(reverse("draft-detail", args=[draft.pk])).content.decode()
+    assert 'id="deadline-panel"' not in page

@@ -6,6 +6,7 @@ from django import template
 from django.utils import timezone
 
 from drafts.planning.deadline_forms import DeadlineForm
+from drafts.planning.deadline_services import CLOSED_STATES
 from drafts.planning.deadline_selectors import deadline_of, may_set_deadline
 
 register = template.Library()
@@ -16,7 +17,9 @@ def deadline_panel_for(context, draft) -> dict:
     request = context.get("request")
     user = getattr(request, "user", None)
     deadline = deadline_of(draft)
-    may_set = may_set_deadline(draft, user)
+    may_edit = may_set_deadline(draft, user)
+    # A published or archived draft takes no new deadline; one left over may still be cleared.
+    may_set = may_edit and draft.state not in CLOSED_STATES
     form = context.get("deadline_form")
     if may_set and form is None:
         initial = {}
@@ -24,4 +27,9 @@ def deadline_panel_for(context, draft) -> dict:
             local = timezone.localtime(deadline.due_at, zoneinfo.ZoneInfo(draft.board.time_zone or "UTC"))
             initial = {"due_at": local.replace(tzinfo=None), "label": deadline.label}
         form = DeadlineForm(initial=initial)
-    return {"deadline": deadline, "may_set": may_set, "form": form if may_set else None}
+    return {
+        "deadline": deadline,
+        "may_set": may_set,
+        "may_clear": may_edit and deadline is not None,
+        "form": form if may_set else None,
+    }
