@@ -6,8 +6,8 @@ from django import template
 from django.utils import timezone
 
 from drafts.planning.deadline_forms import DeadlineForm
-from drafts.planning.deadline_services import CLOSED_STATES
 from drafts.planning.deadline_selectors import deadline_of, may_set_deadline
+from drafts.planning.deadline_services import CLOSED_STATES
 
 register = template.Library()
 
