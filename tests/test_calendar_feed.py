@@ -250,3 +250,16 @@ def test_a_failed_post_says_so_first(personas, draft):
     event = events(fetch(personas.manager)[0])[f"post-{draft.pk}@testserver"]
     assert str(event["summary"]).startswith("Failed: Spring launch post")
     assert "State: Failed" in str(event["description"])
+
+
+def test_an_unchanged_schedule_answers_304_to_a_calendar_that_asks_again(personas, draft):
+    advance(draft, "scheduled", personas)
+    client = Client()
+    url = reverse("calendar-feed", args=[calendar_feed_for_user(user=personas.manager).token])
+    first = client.get(url)
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    calendar_note_create(board=personas.board, actor=personas.manager, title="New note", starts_on=WINTER)
+    changed = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200
+    assert b"New note" in changed.content

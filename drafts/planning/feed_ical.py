@@ -24,12 +24,18 @@ def _zoned(when: datetime, zone_name: str) -> datetime:
     return when.astimezone(zoneinfo.ZoneInfo(zone_name))
 
 
-def _post_event(draft, channels: list[str], host: str, stamp: datetime) -> Event:
+def _stamp(changed: datetime) -> datetime:
+    """DTSTAMP: when the row last changed (METHOD:PUBLISH, RFC 5545 3.8.7.2), so an unchanged schedule gives the
+    same file and calendar apps polling it get 304 Not Modified."""
+    return changed.replace(microsecond=0)
+
+
+def _post_event(draft, channels: list[str], host: str) -> Event:
     board = draft.board
     start = _zoned(draft.publish_at, board_zone_name(board))
     event = Event()
     event.add("uid", f"post-{draft.pk}@{host}")
-    event.add("dtstamp", stamp)
+    event.add("dtstamp", _stamp(draft.updated_at))
     event.add("dtstart", start)
     event.add("dtend", start + POST_LENGTH)
     # A failed post needs someone: it says so first, where a calendar shows only the title.
@@ -50,13 +56,13 @@ def _post_event(draft, channels: list[str], host: str, stamp: datetime) -> Event
     return event
 
 
-def _deadline_event(deadline, host: str, stamp: datetime) -> Event:
+def _deadline_event(deadline, host: str) -> Event:
     draft = deadline.draft
     board = draft.board
     start = _zoned(deadline.due_at, board_zone_name(board))
     event = Event()
     event.add("uid", f"deadline-{draft.pk}@{host}")
-    event.add("dtstamp", stamp)
+    event.add("dtstamp", _stamp(deadline.updated_at))
     event.add("dtstart", start)
     event.add("dtend", start + DEADLINE_LENGTH)
     event.add("summary", f"{deadline.label}: {draft.title} ({board.name})")
@@ -69,10 +75,10 @@ def _deadline_event(deadline, host: str, stamp: datetime) -> Event:
     return event
 
 
-def _note_event(note, host: str, stamp: datetime) -> Event:
+def _note_event(note, host: str) -> Event:
     event = Event()
     event.add("uid", f"note-{note.pk}@{host}")
-    event.add("dtstamp", stamp)
+    event.add("dtstamp", _stamp(note.updated_at))
     event.add("dtstart", note.starts_on)
     event.add("dtend", last_day_exclusive(note.ends_on))
     event.add("summary", f"{note.title} ({note.board.name})")
@@ -88,7 +94,6 @@ def _note_event(note, host: str, stamp: datetime) -> Event:
 
 def feed_calendar(content: FeedContent, *, now: datetime | None = None) -> Calendar:
     now = now or timezone.now()
-    stamp = now.replace(microsecond=0)
     host = feed_host()
     calendar = Calendar()
     calendar.add("prodid", "-//Cocreate//Content calendar//EN")
@@ -101,11 +106,11 @@ def feed_calendar(content: FeedContent, *, now: datetime | None = None) -> Calen
     calendar.add("x-published-ttl", REFRESH)
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     for draft in content.posts:
-        calendar.add_component(_post_event(draft, content.channels.get(draft.pk, []), host, stamp))
+        calendar.add_component(_post_event(draft, content.channels.get(draft.pk, []), host))
     for deadline in content.deadlines:
-        calendar.add_component(_deadline_event(deadline, host, stamp))
+        calendar.add_component(_deadline_event(deadline, host))
     for note in content.notes:
-        calendar.add_component(_note_event(note, host, stamp))
+        calendar.add_component(_note_event(note, host))
     # One VTIMEZONE per zone used, with its transitions over the feed's window (and a margin).
     calendar.add_missing_timezones(
         first_date=(now - timedelta(days=400)).date(), last_date=(now + timedelta(days=800)).date()
