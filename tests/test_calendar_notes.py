@@ -159,7 +159,8 @@ def test_the_api_creates_lists_changes_and_deletes(personas, api_client_for):
     listed = api_client_for("contributor").get(notes_url(personas.board), {"from": "2027-03-01", "to": "2027-03-31"})
     assert listed.status_code == 200
     assert [n["title"] for n in listed.json()["results"]] == ["Launch"]
-    assert listed.json()["starts"] == "2027-03-01"
+    assert listed.json()["from"] == "2027-03-01"
+    assert listed.json()["to"] == "2027-03-31"
     outside = api.get(notes_url(personas.board), {"from": "2027-04-01", "to": "2027-04-30"})
     assert outside.json()["results"] == []
     note_url = f"{notes_url(personas.board)}{body['id']}/"

@@ -1,6 +1,7 @@
 """JSON API of calendar notes (/api/boards/{id}/notes/), a draft's deadline (/api/drafts/{id}/deadline/) and
 a board's best-time hints (/api/boards/{id}/best-times/). Thin: parse input, call a selector or service."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -22,8 +23,8 @@ from drafts.planning.note_serializers import (
 from drafts.selectors import draft_get_for_user
 
 WINDOW = [
-    OpenApiParameter("from", str, description="First day (YYYY-MM-DD).", required=False),
-    OpenApiParameter("to", str, description="Last day (YYYY-MM-DD), at most 400 days after `from`.", required=False),
+    OpenApiParameter("from", OpenApiTypes.DATE, description="First day (YYYY-MM-DD).", required=False),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="Last day (YYYY-MM-DD), at most 400 days after `from`.", required=False),
 ]
 
 
@@ -42,8 +43,8 @@ class BoardNotesView(APIView):
         )
         notes = list(note_selectors.notes_in_window(board, starts=starts, ends=ends))
         body = {
-            "starts": starts,
-            "ends": ends,
+            "from": starts,
+            "to": ends,
             "truncated": len(notes) >= note_selectors.NOTE_LIST_MAX_ROWS,
             "results": notes,
         }

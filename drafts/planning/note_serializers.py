@@ -21,10 +21,15 @@ class NoteSerializer(serializers.Serializer):
 
 
 class NoteListSerializer(serializers.Serializer):
-    starts = serializers.DateField(help_text="The window's first day (`from`).")
-    ends = serializers.DateField(help_text="The window's last day (`to`).")
+    """`from` and `to`: the window's first and last day (the ones asked for, or the default window)."""
+
     truncated = serializers.BooleanField(help_text="True when the window holds more notes than one answer carries.")
     results = NoteSerializer(many=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = serializers.DateField(help_text="The window's first day.")
+        self.fields["to"] = serializers.DateField(help_text="The window's last day.")
 
 
 class NoteCreateSerializer(serializers.Serializer):
