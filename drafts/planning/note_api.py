@@ -24,7 +24,9 @@ from drafts.selectors import draft_get_for_user
 
 WINDOW = [
     OpenApiParameter("from", OpenApiTypes.DATE, description="First day (YYYY-MM-DD).", required=False),
-    OpenApiParameter("to", OpenApiTypes.DATE, description="Last day (YYYY-MM-DD), at most 400 days after `from`.", required=False),
+    OpenApiParameter(
+        "to", OpenApiTypes.DATE, description="Last day (YYYY-MM-DD), at most 400 days after `from`.", required=False
+    ),
 ]
 
 
