@@ -201,3 +201,15 @@ def test_the_api_hides_other_boards(personas, api_client_for):
     elsewhere = calendar_note_create(board=personas.other_board, actor=None, title="Theirs", starts_on=DAY)
     url = f"{notes_url(personas.board)}{elsewhere.pk}/"
     assert api_client_for("manager").patch(url, {"title": "Mine"}, format="json").status_code == 404
+
+
+def test_the_ends_of_the_calendar_are_a_400_not_a_crash(personas, api_client_for):
+    api = api_client_for("manager")
+    assert api.get(notes_url(personas.board), {"from": "9999-12-31"}).status_code == 400
+    assert "to" in api.get(notes_url(personas.board), {"to": "0001-01-01"}).json()
+    note = calendar_note_create(
+        board=personas.board, actor=personas.manager, title="Week", starts_on=DAY, ends_on=DAY + timedelta(days=6)
+    )
+    moved = api.patch(f"{notes_url(personas.board)}{note.pk}/", {"starts_on": "9999-12-30"}, format="json")
+    assert moved.status_code == 400
+    assert "starts_on" in moved.json()

@@ -44,11 +44,16 @@ def note_window(*, starts: date | None, ends: date | None, today: date) -> tuple
     naming `from` or `to` when the window is backwards or longer than NOTE_WINDOW_MAX_DAYS."""
     if starts is None and ends is None:
         return today - timedelta(days=NOTE_DEFAULT_BACK_DAYS), today + timedelta(days=NOTE_DEFAULT_AHEAD_DAYS)
-    if starts is None:
-        assert ends is not None
-        starts = ends - timedelta(days=NOTE_DEFAULT_BACK_DAYS + NOTE_DEFAULT_AHEAD_DAYS)
-    if ends is None:
-        ends = starts + timedelta(days=NOTE_DEFAULT_BACK_DAYS + NOTE_DEFAULT_AHEAD_DAYS)
+    span = timedelta(days=NOTE_DEFAULT_BACK_DAYS + NOTE_DEFAULT_AHEAD_DAYS)
+    try:
+        if starts is None:
+            assert ends is not None
+            starts = ends - span
+        if ends is None:
+            ends = starts + span
+    except OverflowError:
+        field = "from" if ends is None else "to"
+        raise ValidationError({field: ["Give a day between the years 1 and 9999."]}) from None
     if ends < starts:
         raise ValidationError({"to": ["The window cannot end before it starts."]})
     if (ends - starts).days > NOTE_WINDOW_MAX_DAYS:

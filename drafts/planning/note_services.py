@@ -94,7 +94,10 @@ def calendar_note_update(
     new_end: date | None = note.ends_on if ends_on is _UNCHANGED else ends_on
     if starts_on is not _UNCHANGED and ends_on is _UNCHANGED and new_start is not None:
         # Moving a note moves its last day with it, keeping its length.
-        new_end = new_start + (note.ends_on - note.starts_on)
+        try:
+            new_end = new_start + (note.ends_on - note.starts_on)
+        except OverflowError:
+            raise ValidationError({"starts_on": ["The note would end after the year 9999."]}) from None
     note.title, note.body, note.starts_on, note.ends_on = _clean(
         title=new_title, body=new_body, starts_on=new_start, ends_on=new_end
     )
