@@ -139,6 +139,8 @@ def test_the_sidebar_lists_approved_unscheduled_drafts_for_managers_only(persona
         ("2026-12-01", "soon", "to"),
         ("2026-12-05", "2026-12-01", "to"),
         ("2026-01-01", "2026-06-01", "to"),
+        ("0001-01-01", "0001-01-08", "from"),
+        ("9999-12-01", "9999-12-31", "from"),
     ],
 )
 def test_it_refuses_a_missing_wrong_or_too_wide_window(start, end, field):
@@ -218,6 +220,8 @@ def test_a_move_is_read_on_the_board_clock_and_refuses_a_skipped_or_repeated_tim
         local_moment("2030-10-27", "02:30", "Europe/Copenhagen")
     with pytest.raises(ValidationError):
         local_moment("2030-10-27", "25:00", "Europe/Copenhagen")
+    with pytest.raises(ValidationError, match="in the years"):
+        local_moment("9999-12-31", "23:00", "America/New_York")
 
 
 # --- Moving a post: the schedule step, with every check ------------------------------------------------
@@ -384,6 +388,16 @@ def test_the_events_endpoint_refuses_a_bad_window(personas, client):
     response = client.get("/calendar/events/", {"start": "2026-01-01", "end": "2026-09-01"})
     assert response.status_code == 400
     assert "at most 62 days" in response.json()["message"]
+    assert client.get("/calendar/events/", {"start": "0001-01-01", "end": "0001-01-08"}).status_code == 400
+
+
+def test_the_endpoint_refuses_a_date_out_of_reach(personas, client, scheduled):
+    client.force_login(personas.manager)
+    response = client.post(
+        f"/calendar/reschedule/{scheduled.pk}/", {"date": "9999-12-31", "time": "23:00"}, HTTP_ACCEPT="application/json"
+    )
+    assert response.status_code == 400
+    assert "in the years" in response.json()["message"]
 
 
 def test_the_events_mark_what_the_user_may_drag(personas, client, scheduled):

@@ -26,6 +26,7 @@ from publishing.models import ChannelKind, Publication, PublicationState
 MAX_DAYS = 62  # a month view with the days of the weeks around it, and some
 MAX_POSTS = 5000  # a window holding more is cut (and says so): 2,000 a month is the busiest we plan for
 MAX_UNSCHEDULED = 50
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # a calendar's reach (year 1 or 9999 would overflow the UTC bounds)
 CALENDAR_STATES = (DraftState.SCHEDULED, DraftState.PUBLISHED, DraftState.FAILED)
 # Publications that no longer move with the post: it has gone out, or is going out right now.
 STARTED = (PublicationState.SENDING, PublicationState.PUBLISHED)
@@ -141,6 +142,11 @@ def parse_window(start: str | None, end: str | None) -> tuple[date, date]:
     if errors:
         raise ValidationError(errors)
     first, last = days["from"], days["to"]
+    for name, day in (("from", first), ("to", last)):
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            errors[name] = [f"Give a date in the years {FIRST_YEAR} to {LAST_YEAR}."]
+    if errors:
+        raise ValidationError(errors)
     if last <= first:
         raise ValidationError({"to": ["`to` must be after `from` (it is the first day after the window)."]})
     if (last - first).days > MAX_DAYS:

@@ -215,6 +215,8 @@ def local_moment(day: str, at: str, zone_name: str) -> datetime:
         parsed_time = time.fromisoformat((at or "").strip()[:5])
     except ValueError:
         errors["time"] = ["Give the time as HH:MM (24-hour clock)."]
+    if not errors and not selectors.FIRST_YEAR <= parsed_day.year <= selectors.LAST_YEAR:
+        errors["date"] = [f"Give a date in the years {selectors.FIRST_YEAR} to {selectors.LAST_YEAR}."]
     if errors:
         raise ValidationError(errors)
     zone = selectors.zone_of(zone_name)
