@@ -178,10 +178,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--refill", action="store_true", help="empty the database's calendar data and fill again")
     parser.add_argument(
-        "--gc-freeze",
-        action="store_true",
-        help="gc.freeze() after start-up, as a server that preloads the app may do: the p95 tail is otherwise "
-        "the cyclic GC walking the process's long-lived objects (CPU p95 = p50 with it)",
+        "--no-gc-freeze",
+        dest="gc_freeze",
+        action="store_false",
+        help="leave out the gc.freeze() that cocreate/wsgi.py does after start-up: the p95 tail is then the cyclic "
+        "GC walking the process's long-lived objects (with it, CPU p95 = p50)",
     )
     args = parser.parse_args()
 
