@@ -42,6 +42,7 @@ api_urlpatterns = [
     path("", include("contributors.profiles.api_urls")),
     path("", include("contributors.notifications.centre_api_urls")),
     path("", include("drafts.worklist.api_urls")),
+    path("", include("drafts.planning.pillar_api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -105,6 +106,7 @@ urlpatterns = [
     path("", include("contributors.profiles.urls")),
     path("", include("contributors.notifications.centre_urls")),
     path("", include("publishing.urls")),
+    path("", include("drafts.planning.pillar_urls")),
     path("api/", include(api_urlpatterns)),
     path("admin/", admin.site.urls),
 ]

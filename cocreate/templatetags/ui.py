@@ -50,6 +50,7 @@ DRAFT_PAGES = {"draft-create", "draft-detail", "draft-edit", "draft-revisions", 
 BOARD_TABS = [
     ("drafts", "Drafts", "board-detail", None, DRAFT_PAGES),
     ("briefs", "Briefs", "brief-list", None, {"brief-create", "brief-detail", "brief-edit"}),
+    ("pillars", "Pillars", "board-pillars", None, {"board-pillar-edit", "board-pillar-delete"}),
     ("channels", "Channels", "board-channels", MANAGE, {"channel-edit"}),
     ("publications", "Publications", "board-publications", REVIEW, set()),
     ("members", "Members", "board-members", MANAGE, set()),

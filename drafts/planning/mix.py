@@ -54,6 +54,10 @@ class PillarCount:
         return self.share_percent - self.target_percent if self.has_target else 0
 
     @property
+    def off_by_points(self) -> int:
+        return abs(self.off_by)
+
+    @property
     def bar_percent(self) -> int:
         return max(0, min(100, self.share_percent))
 
@@ -90,11 +94,24 @@ class Period:
     def label(self) -> str:
         return _day_label(self.start)
 
+    @property
+    def short_label(self) -> str:
+        return f"{self.start:%a} {self.start.day} {self.start:%b}"
+
+    @property
+    def pillars_posted(self) -> list[PillarCount]:
+        return [count for count in self.pillars if count.posts]
+
 
 @dataclass
 class WeekMix(Period):
     iso_week: str = ""
     days_counted: int = 7
+    days: list[Period] = field(default_factory=list)
+
+    @property
+    def off_pillar_ids(self) -> set[int | None]:
+        return {w.pillar_id for w in self.warnings if w.kind == "week_share"}
 
     @property
     def label(self) -> str:
@@ -277,6 +294,7 @@ def _board_mix(
             channels=period.channels,
             iso_week=_iso_week(monday),
             days_counted=(last - first).days + 1,
+            days=[d for d in days if first <= d.start <= last],
         )
         week.warnings = _week_warnings(week, today)
         weeks.append(week)
