@@ -64,3 +64,11 @@ def draft_pillars(draft: Draft) -> list[Pillar]:
     if listed is not None:
         return listed
     return list(draft.pillars.order_by("position", "name", "id"))
+
+
+def pillar_from_query(board: Board, raw) -> Pillar | None:
+    """The board's pillar a list is filtered by (?pillar=<id>); None for no filter or an id not on the board."""
+    raw = str(raw or "")
+    if not (raw.isascii() and raw.isdigit() and len(raw) < 10):
+        return None
+    return Pillar.objects.filter(board=board, pk=int(raw)).first()
