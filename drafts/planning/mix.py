@@ -202,6 +202,7 @@ def boards_mix(boards: list[Board], start: date, end: date) -> dict[int, BoardMi
     for pk, board_id, publish_at, pillar_id in rows:
         post = posts.get(pk)
         if post is None:
+            assert publish_at is not None  # the window's filter on it leaves out drafts without one
             post = posts[pk] = _Post(board_id=board_id, day=publish_at.astimezone(zones[board_id]).date())
         if pillar_id is not None:
             post.pillars.add(pillar_id)
@@ -235,10 +236,11 @@ def _period(
     start: date, end: date, posts: list[_Post], pillars: list[Pillar], channels: dict[int, tuple[str, str]]
 ) -> Period:
     total = len(posts)
-    per_pillar: Counter = Counter()
-    per_channel: Counter = Counter()
+    per_pillar: Counter[int | None] = Counter()
+    per_channel: Counter[int] = Counter()
+    ids = {p.pk for p in pillars}
     for post in posts:
-        known = post.pillars & {p.pk for p in pillars}
+        known: set[int | None] = set(post.pillars & ids)
         per_pillar.update(known or {None})
         per_channel.update(post.channels)
     counts = [
