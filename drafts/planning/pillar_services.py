@@ -48,11 +48,11 @@ def tags_stay(state: str) -> bool:
     return state != DraftState.DRAFT
 
 
-def pillar_tags_migrate(*, pillar: Pillar) -> int:
-    """The board's drafts tagged with the pillar's name join it; drafts still being written lose the tag (their
-    version moves on, so an editor open with the old tags gets a conflict rather than putting the tag back).
-    A fixed number of queries however many drafts match. Returns how many drafts joined."""
-    name = pillar.name.strip().casefold()
+def pillar_tags_migrate(*, pillar: Pillar, tag: str | None = None) -> int:
+    """The board's drafts tagged with the pillar's name (or `tag`) join it; drafts still being written lose the
+    tag (their version moves on, so an editor open with the old tags gets a conflict rather than putting the
+    tag back). A fixed number of queries however many drafts match. Returns how many drafts joined."""
+    name = (pillar.name if tag is None else tag).strip().casefold()
     drafts = Draft.objects.filter(board_id=pillar.board_id)
     if name.isascii():
         # A first sieve in SQL on the JSON's text (non-ASCII is stored escaped, so only for ASCII names).
@@ -214,6 +214,15 @@ def pillar_update(
         _saved(pillar, changed)
     pillar.migrated_drafts = pillar_tags_migrate(pillar=pillar) if renamed else 0
     return pillar
+
+
+@transaction.atomic
+def pillar_tag_fold(*, board: Board, actor: User | None, pillar_id: int, tag: str) -> int:
+    """The drafts tagged `tag` (any case) join the pillar, as if it were named so: "how-to" into Education."""
+    require_manager(actor, board)
+    if not str(tag or "").strip():
+        raise ValidationError({"tag": ["Name the tag whose drafts should join the pillar."]})
+    return pillar_tags_migrate(pillar=pillar_selectors.pillar_get(board, pillar_id), tag=str(tag))
 
 
 @transaction.atomic
