@@ -39,11 +39,11 @@ POSTS = {
         "reviewer",
         "manager",
         [
-            (3, 10, "Community", "Meet Sara, our first beta tester", "She planned a wedding with it."),
+            (3, 10, "Education", "Three ways to plan a launch week", "A short how-to for busy teams."),
             (4, 9, "Community", "Thank you, early adopters", "Two thousand of you in a month."),
             (4, 12, "Education", "Shared boards in five minutes", "A step-by-step guide."),
             (4, 15, "Product", "Reminders that follow your time zone", "New this week."),
-            (5, 11, "Education", "Three ways to plan a launch week", "A short how-to for busy teams."),
+            (5, 11, "Community", "Meet Sara, our first beta tester", "She planned a wedding with it."),
             (6, 10, "Community", "Live Q&A with the founders", "Bring your questions."),
             (7, 10, "Education", "Checklist: before you invite your team", "Print it and tick it off."),
             (8, 9, "Product", "Templates are here", "Start from one of twelve plans."),
