@@ -49,7 +49,7 @@ def matrix_entries(m) -> list:
 
     def moved(ctx):
         pk = a_pillar(ctx).pk
-        return pillars_url(ctx) + re.escape(f"?moved={pk}&dir=down#pillar-{pk}")
+        return pillars_url(ctx) + re.escape(f"?moved={pk}&dir=down")
 
     def mix_week(ctx):
         return {"slug": ctx.personas.board.slug}

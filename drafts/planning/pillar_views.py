@@ -134,9 +134,10 @@ def board_pillar_move(request, slug: str, pillar_id: int):
         board=board, actor=request.user, pillar_id=pillar_id, direction=form.cleaned_data["direction"]
     )
     messages.success(request, f"{pillar.name} moved {form.cleaned_data['direction']}.")
-    # Back at the same button, so a keyboard user can press it again.
+    # Back at the same button (autofocus; a #fragment would switch autofocus off), so a keyboard user can press
+    # it again.
     url = reverse("board-pillars", args=[board.slug])
-    return redirect(f"{url}?moved={pillar.pk}&dir={form.cleaned_data['direction']}#pillar-{pillar.pk}")
+    return redirect(f"{url}?moved={pillar.pk}&dir={form.cleaned_data['direction']}")
 
 
 def parse_range(params, board) -> tuple[date, date]:
