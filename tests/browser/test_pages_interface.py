@@ -49,6 +49,7 @@ def test_a_contributor_opens_a_board_and_a_draft_with_the_keyboard(open_as, live
     assert page.locator(".board-nav a[data-tab]").evaluate_all("links => links.map(a => a.dataset.tab)") == [
         "drafts",
         "briefs",
+        "pillars",
         "guidelines",
         "agreements",
     ]
