@@ -450,6 +450,33 @@ def draft_coauthors_set(*, draft_id: int, actor: User, coauthor_ids: list[int]) 
 
 
 @transaction.atomic
+def draft_pillars_set(*, draft_id: int, actor: User, pillar_ids: list[int], version: int | None = None) -> Draft:
+    """Choose the draft's content pillars (of its board): its writers while it can be edited, the board's managers
+    in any state but archived. Planning metadata: no revision, and the publishing fingerprint does not change;
+    the change is audited and moves the version on."""
+    draft = draft_get_for_user(actor, draft_id, for_update=True)
+    require_current_version(draft, version)
+    if not rules.can_set_pillars(draft, actor):
+        raise PermissionDenied(
+            "Only the draft's writers, while it is a draft, and the board's managers choose its pillars."
+        )
+    pillars = _clean_pillars(pillar_ids, board=draft.board)
+    if not _set_pillars(draft, pillars):
+        return draft
+    draft.version += 1
+    draft.save(update_fields=["version", "updated_at"])
+    DraftEvent.objects.create(
+        draft=draft,
+        actor=actor,
+        transition="set_pillars",
+        source=draft.state,
+        target=draft.state,
+        data={"pillars": [pillar.name for pillar in pillars]},
+    )
+    return draft
+
+
+@transaction.atomic
 def comment_create(
     *,
     draft_id: int,
@@ -575,7 +602,7 @@ def draft_events_notify(*, event_ids: list[int]) -> int:
 
 
 # Events nobody is told about (draft_transition enqueues the others).
-NOT_NOTIFIED = {"create", "set_coauthors"}
+NOT_NOTIFIED = {"create", "set_coauthors", "set_pillars"}
 # An event not e-mailed after this long lost its task (a worker killed mid-batch, a broker restart, retries
 # spent on a mail server that was down); past the window it is history, not news.
 NOTIFY_SWEEP_GRACE = timedelta(minutes=5)

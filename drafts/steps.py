@@ -244,7 +244,7 @@ STEPS: dict[str, Step] = {
 }
 
 # Events that are not workflow steps, as the history names them.
-OTHER_EVENTS = {"create": "created", "set_coauthors": "changed the co-authors"}
+OTHER_EVENTS = {"create": "created", "set_coauthors": "changed the co-authors", "set_pillars": "changed the pillars"}
 
 
 def step_get(name: str) -> Step:

@@ -71,6 +71,15 @@ def matrix_entries(m) -> list:
 
         return pattern
 
+    def draft_pillars_form(ctx):
+        return {"pillars": [str(a_pillar(ctx).pk)], "version": ctx.draft.version}
+
+    def draft_pillars_json(ctx):
+        return {"pillars": [a_pillar(ctx).pk]}
+
+    def to_draft(ctx):
+        return re.escape(reverse("draft-detail", args=[ctx.draft.pk]) + "#pillars")
+
     E = m.Expect  # noqa: N806
     # fmt: off
     return [
@@ -92,6 +101,16 @@ def matrix_entries(m) -> list:
                variant="gated", redirect=to_sign("board-pillars", m.board_slug)),
         m.page("board-calendar-mix",    "GET",  E(302, 404, 302, 302, 302, 200), kwargs=gated(mix_week),
                variant="gated", redirect=to_sign("board-calendar-mix", mix_week)),
+        # A draft's pillars: its writers while it is a draft; the board's managers in any state but archived.
+        m.page("draft-pillars",         "POST", E(302, 404, 302, 302, 302, 302), kwargs=m.draft_id,
+               data=draft_pillars_form, redirect=to_draft),
+        m.page("draft-pillars",         "POST", E(302, 404, 403, 403, 302, 302), kwargs=m.draft_id,
+               data=draft_pillars_form, redirect=to_draft, state="scheduled", variant="scheduled"),
+        m.page("draft-pillars",         "GET",  E(302, 405, 405, 405, 405, 405), kwargs=m.draft_id),
+        m.api("api-draft-pillars",      "PUT",    E(401, 404, 200, 200, 200, 200), kwargs=m.draft_id,
+              data=draft_pillars_json),
+        m.api("api-draft-pillars",      "PUT",    E(401, 404, 403, 403, 200, 200), kwargs=m.draft_id,
+              data=draft_pillars_json, state="scheduled", variant="scheduled"),
         m.api("api-board-pillars",      "GET",    E(401, 404, 200, 200, 200, 200), kwargs=api_board),
         m.api("api-board-pillars",      "POST",   E(401, 404, 403, 403, 201, 201), kwargs=api_board,
               data=pillar_json),

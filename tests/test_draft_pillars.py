@@ -153,3 +153,59 @@ def test_list_rows_serialize_their_pillars_as_the_generic_walk_would(personas, p
     reference = serializers.ModelSerializer.to_representation(serializer, Draft.objects.get(pk=draft.pk))
     assert fast == reference
     assert [p["name"] for p in fast["pillars"]] == ["Product", "Community"]
+
+
+# --- Pillars of a draft past the editing stage -----------------------------------------------------------------
+
+
+def test_a_manager_changes_a_scheduled_drafts_pillars_without_touching_what_was_approved(
+    personas, pillars, web_client_for
+):
+    from publishing.models import Publication
+    from tests.factories import make_channel
+
+    product, community = pillars
+    make_channel(personas.board, "webhook", settings={"url": "http://127.0.0.1:9/h"}, credentials={"secret": "s" * 32})
+    draft = make_draft(personas.board, personas.contributor, title="Scheduled", pillars=[product.pk])
+    advance(draft, "scheduled", personas)
+    fingerprints = list(Publication.objects.filter(draft=draft).values_list("content_sha256", flat=True))
+    revisions = draft.revisions.count()
+    client = web_client_for("manager")
+    response = client.post(
+        reverse("draft-pillars", args=[draft.pk]), {"pillars": [str(community.pk)], "version": draft.version}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/drafts/{draft.pk}/#pillars"
+    draft.refresh_from_db()
+    assert list(draft.pillars.all()) == [community]
+    assert draft.state == "scheduled"
+    assert draft.revisions.count() == revisions
+    assert list(Publication.objects.filter(draft=draft).values_list("content_sha256", flat=True)) == fingerprints
+    from publishing.services.pipeline import content_change, post_for_channel
+
+    for publication in Publication.objects.filter(draft=draft).select_related("channel"):
+        assert content_change(publication, post_for_channel(draft, publication.channel, idempotency_key="")) == ""
+    assert draft.events.filter(transition="set_pillars", data={"pillars": ["Community"]}).exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "Pillars saved: Community." in page
+    assert "changed the pillars" in page
+
+
+def test_the_author_may_not_change_a_scheduled_drafts_pillars(personas, pillars, api_client_for):
+    product, _ = pillars
+    draft = make_draft(personas.board, personas.contributor)
+    advance(draft, "scheduled", personas)
+    response = api_client_for("contributor").put(
+        f"/api/drafts/{draft.pk}/pillars/", {"pillars": [product.pk]}, format="json"
+    )
+    assert response.status_code == 403
+    assert "managers choose its pillars" in response.json()["detail"]
+    stale = api_client_for("manager").put(
+        f"/api/drafts/{draft.pk}/pillars/", {"pillars": [product.pk], "version": draft.version - 1}, format="json"
+    )
+    assert stale.status_code == 409
+    done = api_client_for("manager").put(f"/api/drafts/{draft.pk}/pillars/", {"pillars": [product.pk]}, format="json")
+    assert done.json() == {
+        "version": draft.version + 1,
+        "pillars": [{"id": product.pk, "name": "Product", "colour": "#2f6f4e"}],
+    }

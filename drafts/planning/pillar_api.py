@@ -6,10 +6,17 @@ from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from drafts import services as draft_services
 from drafts.planning import pillar_selectors, pillar_services
 from drafts.planning.mix import board_mix
 from drafts.planning.models import Pillar
-from drafts.planning.pillar_serializers import MixSerializer, PillarSerializer, PillarUpdateSerializer
+from drafts.planning.pillar_serializers import (
+    DraftPillarsResultSerializer,
+    DraftPillarsSerializer,
+    MixSerializer,
+    PillarSerializer,
+    PillarUpdateSerializer,
+)
 from drafts.planning.pillar_views import parse_range
 
 
@@ -65,6 +72,28 @@ class BoardPillarView(GenericAPIView):
         board = pillar_selectors.pillar_readable_board(request.user, pk=board_id)
         pillar_services.pillar_delete(board=board, actor=request.user, pillar_id=pillar_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DraftPillarsView(GenericAPIView):
+    serializer_class = DraftPillarsSerializer
+    queryset = Pillar.objects.none()
+
+    @extend_schema(
+        request=DraftPillarsSerializer,
+        responses={200: DraftPillarsResultSerializer},
+        summary="Choose a draft's pillars (its writers while a draft; managers in any state but archived)",
+    )
+    def put(self, request, draft_id: int):
+        serializer = DraftPillarsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        draft = draft_services.draft_pillars_set(
+            draft_id=draft_id,
+            actor=request.user,
+            pillar_ids=serializer.validated_data["pillars"],
+            version=serializer.validated_data.get("version"),
+        )
+        chips = [{"id": p.pk, "name": p.name, "colour": p.colour} for p in pillar_selectors.draft_pillars(draft)]
+        return Response(DraftPillarsResultSerializer({"version": draft.version, "pillars": chips}).data)
 
 
 class BoardMixView(GenericAPIView):

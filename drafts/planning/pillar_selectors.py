@@ -72,3 +72,16 @@ def pillar_from_query(board: Board, raw) -> Pillar | None:
     if not (raw.isascii() and raw.isdigit() and len(raw) < 10):
         return None
     return Pillar.objects.filter(board=board, pk=int(raw)).first()
+
+
+def draft_pillar_choices(user, draft: Draft) -> dict:
+    """Template context for the draft page: its pillars, and (for whoever may change them) the board's pillars
+    to tick. Two queries at most."""
+    from drafts.rules import can_set_pillars
+
+    chosen = draft_pillars(draft)
+    context: dict = {"draft_pillar_list": chosen, "pillar_choices": []}
+    if can_set_pillars(draft, user):
+        ticked = {p.pk for p in chosen}
+        context["pillar_choices"] = [{"pillar": p, "checked": p.pk in ticked} for p in board_pillars(draft.board)]
+    return context

@@ -45,6 +45,22 @@ class PillarChipSerializer(serializers.Serializer):
     colour = serializers.CharField()
 
 
+class DraftPillarsSerializer(serializers.Serializer):
+    pillars = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
+        max_length=20,
+        help_text="Ids of the draft's board's pillars; replaces the list (empty: none).",
+    )
+    version = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="If given, refused with 409 when stale."
+    )
+
+
+class DraftPillarsResultSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="The draft's version after the change.")
+    pillars = PillarChipSerializer(many=True)
+
+
 class MixPillarSerializer(serializers.Serializer):
     pillar = serializers.IntegerField(source="pillar_id", allow_null=True, help_text="Null: posts in no pillar.")
     name = serializers.CharField()

@@ -10,4 +10,5 @@ urlpatterns = [
     path("boards/<slug:slug>/pillars/<int:pillar_id>/delete/", views.board_pillar_delete, name="board-pillar-delete"),
     path("boards/<slug:slug>/pillars/<int:pillar_id>/move/", views.board_pillar_move, name="board-pillar-move"),
     path("boards/<slug:slug>/calendar/mix/", views.board_calendar_mix, name="board-calendar-mix"),
+    path("drafts/<int:draft_id>/pillars/", views.draft_pillars, name="draft-pillars"),
 ]

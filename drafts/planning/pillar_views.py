@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from contributors.permissions import has_board_perm, require_manager
 from contributors.roles import MANAGE
 from contributors.templatetags.zoned import zone_of
+from drafts import services as draft_services
 from drafts.planning import pillar_selectors, pillar_services
 from drafts.planning.mix import MAX_DAYS, board_mix, check_range
 from drafts.planning.pillar_forms import PillarForm, PillarMoveForm, add_service_errors
@@ -138,6 +139,23 @@ def board_pillar_move(request, slug: str, pillar_id: int):
     # it again.
     url = reverse("board-pillars", args=[board.slug])
     return redirect(f"{url}?moved={pillar.pk}&dir={form.cleaned_data['direction']}")
+
+
+@login_required
+@require_POST
+def draft_pillars(request, draft_id: int):
+    """The draft page's "Change pillars" form: the ticked boxes replace the draft's pillars."""
+    ids = [int(v) for v in request.POST.getlist("pillars") if v.isascii() and v.isdigit() and len(v) < 10]
+    version = request.POST.get("version", "")
+    draft = draft_services.draft_pillars_set(
+        draft_id=draft_id,
+        actor=request.user,
+        pillar_ids=ids,
+        version=int(version) if version.isascii() and version.isdigit() and len(version) < 10 else None,
+    )
+    names = ", ".join(p.name for p in pillar_selectors.draft_pillars(draft)) or "none"
+    messages.success(request, f"Pillars saved: {names}.")
+    return redirect(reverse("draft-detail", args=[draft.pk]) + "#pillars")
 
 
 def parse_range(params, board) -> tuple[date, date]:
