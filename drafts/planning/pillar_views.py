@@ -104,7 +104,13 @@ def board_pillar_edit(request, slug: str, pillar_id: int):
     else:
         form = PillarForm(initial=PillarForm.initial_for(pillar))
     others = sum(p.target_percent for p in pillar_selectors.board_pillars(board) if p.pk != pillar.pk)
-    context = {"board": board, "pillar": pillar, "form": form, "targets_left": max(0, 100 - others)}
+    context = {
+        "board": board,
+        "pillar": pillar,
+        "form": form,
+        "targets_others": others,
+        "targets_left": max(0, 100 - others),
+    }
     return render(request, "planning/pillar_edit.html", context, status=status)
 
 
