@@ -103,12 +103,13 @@ class BoardMixView(GenericAPIView):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "from", str, description="First day, YYYY-MM-DD, in the board's zone (default: this Monday)."
+                "from", str, description="First day, YYYY-MM-DD, in the board's zone (default: this week's Monday)."
             ),
             OpenApiParameter(
                 "to",
                 str,
-                description="Last day, included (default: a week after `from`, or next Sunday). At most 62 days.",
+                description="Last day, included (default: six days after `from`; without either, this week and "
+                "the next). At most 62 days.",
             ),
         ],
         responses={200: MixSerializer},
