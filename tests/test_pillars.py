@@ -228,3 +228,15 @@ def test_the_data_migration_applies_the_same_rule_to_pillars_made_before_it(pers
     writing.refresh_from_db()
     assert list(writing.pillars.all()) == [pillar]
     assert writing.tags == ["how-to"]
+
+
+def test_a_name_taken_in_a_race_is_the_same_friendly_refusal(personas):
+    from drafts.planning.pillar_services import _saved
+
+    pillar_create(board=personas.board, actor=personas.manager, name="Product")
+    # What a second request that passed the check a moment before the first one saved would do.
+    with pytest.raises(ValidationError) as refused:
+        _saved(Pillar(board=personas.board, name="PRODUCT"))
+    assert refused.value.message_dict["name"] == [
+        "This board already has a pillar called “Product”. Choose another name."
+    ]

@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
@@ -144,6 +145,10 @@ class BoardMix:
     def targets_total(self) -> int:
         return sum(p.target_percent for p in self.pillars)
 
+    @property
+    def tolerance(self) -> int:
+        return SHARE_TOLERANCE
+
 
 def _week_monday(iso_week: str | None) -> str:
     if not iso_week:
@@ -162,8 +167,6 @@ def _iso_week(day: date) -> str:
 
 
 def check_range(start: date, end: date) -> None:
-    from django.core.exceptions import ValidationError
-
     if end < start:
         raise ValidationError({"to": ["The end date is before the start date."]})
     if (end - start).days + 1 > MAX_DAYS:

@@ -150,8 +150,10 @@ def _saved(pillar: Pillar, fields: list[str] | None = None) -> Pillar:
         with transaction.atomic():
             pillar.save(update_fields=fields) if fields else pillar.save()
     except IntegrityError as exc:
+        taken = Pillar.objects.filter(board_id=pillar.board_id, name__iexact=pillar.name).exclude(pk=pillar.pk).first()
+        name = taken.name if taken is not None else pillar.name
         raise ValidationError(
-            {"name": [f"This board already has a pillar called “{pillar.name}”. Choose another name."]}
+            {"name": [f"This board already has a pillar called “{name}”. Choose another name."]}
         ) from exc
     return pillar
 
