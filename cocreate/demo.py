@@ -22,7 +22,7 @@ from contributors.profiles import demo as profiles_demo
 from contributors.services import board_create, board_role_grant
 from drafts import demo_passages
 from drafts.images import draft_image_add
-from drafts.planning import pillars_demo
+from drafts.planning import notes_demo, pillars_demo
 from drafts.services import comment_create, draft_create, draft_transition, draft_update
 from drafts.worklist import demo as worklist_demo
 from publishing import demo as publishing_demo
@@ -101,7 +101,7 @@ def load_demo_data() -> bool:
         profiles_demo,
         publishing_demo,
     ]
-    for feature in [*features, demo_passages, worklist_demo, notifications_demo]:
+    for feature in [*features, demo_passages, worklist_demo, notifications_demo, notes_demo]:
         feature.load_demo(boards=boards, users=users)
     return created
 

@@ -602,7 +602,7 @@ def draft_events_notify(*, event_ids: list[int]) -> int:
 
 
 # Events nobody is told about (draft_transition enqueues the others).
-NOT_NOTIFIED = {"create", "set_coauthors", "set_pillars"}
+NOT_NOTIFIED = {"create", "set_coauthors", "set_deadline", "clear_deadline", "set_pillars"}
 # An event not e-mailed after this long lost its task (a worker killed mid-batch, a broker restart, retries
 # spent on a mail server that was down); past the window it is history, not news.
 NOTIFY_SWEEP_GRACE = timedelta(minutes=5)

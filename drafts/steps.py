@@ -244,7 +244,13 @@ STEPS: dict[str, Step] = {
 }
 
 # Events that are not workflow steps, as the history names them.
-OTHER_EVENTS = {"create": "created", "set_coauthors": "changed the co-authors", "set_pillars": "changed the pillars"}
+OTHER_EVENTS = {
+    "create": "created",
+    "set_coauthors": "changed the co-authors",
+    "set_deadline": "set the deadline",  # drafts.planning.deadline_services
+    "clear_deadline": "cleared the deadline",
+    "set_pillars": "changed the pillars",  # drafts.services.draft_pillars_set
+}
 
 
 def step_get(name: str) -> Step:

@@ -19,12 +19,21 @@ class ProfileSerializer(serializers.Serializer):
     avatar_url = serializers.SerializerMethodField()
     portfolio_public = serializers.BooleanField(read_only=True)
     portfolio_url = serializers.SerializerMethodField()
+    calendar_feed_url = serializers.SerializerMethodField(
+        help_text="Your private iCalendar feed (secret: reset it on the profile page)."
+    )
 
     def get_avatar_url(self, profile) -> str | None:
         return _avatar_url(profile)
 
     def get_portfolio_url(self, profile) -> str | None:
         return reverse("portfolio", args=[profile.user.username]) if profile.portfolio_public else None
+
+    def get_calendar_feed_url(self, profile) -> str:
+        from drafts.planning.feed_selectors import feed_url
+        from drafts.planning.feed_services import calendar_feed_for_user
+
+        return feed_url(calendar_feed_for_user(user=profile.user))
 
 
 class ProfileUpdateSerializer(serializers.Serializer):
