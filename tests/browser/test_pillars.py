@@ -76,3 +76,17 @@ def test_the_mix_panel_alone_as_the_calendar_loads_it(open_as, live_server):
     assert response.status == 400
     assert "Give “from” as a date" in page.locator("[role=alert]").inner_text()
     # A fragment opened as a page: Chromium logs its 400, and asks for /favicon.ico, which a fragment does not name.
+
+
+def test_a_contributor_reads_the_pillars_and_ticks_them_in_the_editor(open_as, live_server):
+    page, console = open_as("alice")
+    page.goto(f"{live_server.url}/boards/launch/pillars/")
+    assert page.locator("#add-heading").count() == 0  # no add form for a contributor
+    assert page.locator(".pillars-table tbody tr").count() == 3
+    check_page(page, "pillars-contributor", console)
+    page.goto(f"{live_server.url}/boards/launch/drafts/new/")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    tab_to(page, "input[name=pillars]")
+    page.keyboard.press("Space")
+    assert page.locator("input[name=pillars]").first.is_checked()
+    check_page(page, "editor-pillars", console)
