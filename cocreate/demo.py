@@ -22,7 +22,7 @@ from contributors.profiles import demo as profiles_demo
 from contributors.services import board_create, board_role_grant
 from drafts import demo_passages
 from drafts.images import draft_image_add
-from drafts.planning import calendar_demo, notes_demo
+from drafts.planning import calendar_demo, notes_demo, pillars_demo
 from drafts.services import comment_create, draft_create, draft_transition, draft_update
 from drafts.worklist import demo as worklist_demo
 from publishing import demo as publishing_demo
@@ -92,7 +92,15 @@ def load_demo_data() -> bool:
     # signed the Launch NDA before she claims a brief or submits the posts scheduled for the first minutes.
     # Passage comments after them: they anchor in drafts the others may have made; notifications last, told
     # by the real fan-out about everything the others did.
-    features = [agreements_demo, guidelines_demo, invitations_demo, briefs_demo, profiles_demo, publishing_demo]
+    features = [
+        agreements_demo,
+        guidelines_demo,
+        pillars_demo,
+        invitations_demo,
+        briefs_demo,
+        profiles_demo,
+        publishing_demo,
+    ]
     for feature in [*features, demo_passages, worklist_demo, calendar_demo, notifications_demo, notes_demo]:
         feature.load_demo(boards=boards, users=users)
     return created

@@ -43,6 +43,7 @@ api_urlpatterns = [
     path("", include("contributors.notifications.centre_api_urls")),
     path("", include("drafts.worklist.api_urls")),
     path("", include("drafts.planning.calendar_api_urls")),
+    path("", include("drafts.planning.pillar_api_urls")),
     path("", include("drafts.planning.note_api_urls")),
     path("", include(router.urls)),
 ]
@@ -108,6 +109,7 @@ urlpatterns = [
     path("", include("contributors.profiles.urls")),
     path("", include("contributors.notifications.centre_urls")),
     path("", include("publishing.urls")),
+    path("", include("drafts.planning.pillar_urls")),
     path("", include("drafts.planning.note_urls")),
     path("api/", include(api_urlpatterns)),
     path("admin/", admin.site.urls),

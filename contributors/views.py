@@ -12,6 +12,7 @@ from contributors.permissions import board_role, has_board_perm, prefetch_board_
 from contributors.roles import CONTRIBUTE, MANAGE, REVIEW
 from drafts.models import DraftState
 from drafts.paging import DraftPagePaginator
+from drafts.planning.pillar_selectors import pillar_from_query
 from drafts.selectors import draft_list_for_user
 
 
@@ -33,11 +34,15 @@ def board_detail(request, slug: str):
     if state not in DraftState.values:
         state = ""
     drafts = draft_list_for_user(request.user, board=board, state=state or None)
+    pillar = pillar_from_query(board, request.GET.get("pillar"))
+    if pillar is not None:
+        drafts = drafts.filter(pillars=pillar)
     page = DraftPagePaginator(drafts, 50).get_page(request.GET.get("page"))
     context = {
         "board": board,
         "page": page,
         "state": state,
+        "pillar": pillar,
         "states": DraftState.choices,
         "role": board_role(request.user, board),
         "can_create": has_board_perm(request.user, board, CONTRIBUTE),

@@ -92,6 +92,7 @@ class DraftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             body=data.get("body", ""),
             tags=data.get("tags"),
             variants=data.get("variants"),
+            pillars=data.get("pillars"),
         )
         return self._detail(draft, status.HTTP_201_CREATED)
 

@@ -37,6 +37,7 @@ def draft_autosave(
     body: str,
     tags: list[str],
     variants: dict[str, str],
+    pillars: list[int] | None = None,
 ) -> Draft:
     """draft_update with the version check (409 when stale), amending the author's recent revision."""
     return services.draft_update(
@@ -47,6 +48,7 @@ def draft_autosave(
         body=body,
         tags=tags,
         variants=variants,
+        pillars=pillars,
         amend_revision_within=revision_window(),
     )
 
@@ -60,6 +62,7 @@ def draft_start(
     tags: list[str] | None = None,
     variants: dict[str, str] | None = None,
     images: Sequence[tuple[Any, str]] = (),
+    pillars: list[int] | None = None,
 ) -> Draft:
     """Create a draft together with its first images (upload, alt text), all or nothing.
 
@@ -70,7 +73,7 @@ def draft_start(
     try:
         with transaction.atomic():
             draft = services.draft_create(
-                board=board, author=author, title=title, body=body, tags=tags, variants=variants
+                board=board, author=author, title=title, body=body, tags=tags, variants=variants, pillars=pillars
             )
             for upload, alt_text in images:
                 image = draft_images.draft_image_add(

@@ -21,17 +21,31 @@ VARIANT_CHANNELS = [
 KIND_HELP = "Each channel of the kind publishes it, unless it has its own text. Leave empty to publish the body."
 
 
+PILLARS_SHOWN = "pillars_shown"  # sent by the form that showed the pillar tick boxes
+
+
 class DraftForm(forms.Form):
     title = forms.CharField(max_length=200)
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 14}), required=False, strip=False)
-    tags = forms.CharField(required=False, help_text="Content pillars, comma separated.")
+    tags = forms.CharField(required=False, help_text="Other keywords, comma separated.")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, board=None, draft=None, **kwargs):
         """One text box per active channel of the board (and per text the draft already has, e.g. one for
-        every channel of a kind), each optional: an empty one means the channel gets the body."""
+        every channel of a kind), each optional: an empty one means the channel gets the body. A tick box per
+        content pillar of the board, when it has any."""
         super().__init__(*args, **kwargs)
         board = board or (draft.board if draft is not None else None)
+        self.board_pillars = list(board.pillars.order_by("position", "name", "id")) if board is not None else []
+        if self.board_pillars:
+            self.fields["pillars"] = forms.TypedMultipleChoiceField(
+                label="Pillars",
+                required=False,
+                coerce=int,
+                choices=[(str(p.pk), p.name) for p in self.board_pillars],
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={"invalid_choice": "Choose pillars from the board's list."},
+            )
         offered = variant_targets(board, offered=True) if board is not None else None
         everything = (variant_targets(board) or {}) if board is not None else {}
         keys = dict(offered or {})
@@ -53,11 +67,25 @@ class DraftForm(forms.Form):
     def initial_for(cls, draft) -> dict:
         initial = {"title": draft.title, "body": draft.body, "tags": ", ".join(draft.tags), "version": draft.version}
         initial.update({variant_field_name(key): text for key, text in draft.variants.items()})
+        initial["pillars"] = [str(pk) for pk in draft.pillars.values_list("pk", flat=True)]
         return initial
+
+    def pillar_options(self) -> list[dict]:
+        """The tick boxes, with each pillar's colour and description (the template draws them)."""
+        if "pillars" not in self.fields:
+            return []
+        if self.is_bound:
+            ticked = set(self.data.getlist("pillars")) if hasattr(self.data, "getlist") else set()
+        else:
+            ticked = set(self.initial.get("pillars") or [])
+        return [
+            {"pillar": p, "id": f"id_pillars_{p.pk}", "value": str(p.pk), "checked": str(p.pk) in ticked}
+            for p in self.board_pillars
+        ]
 
     def content(self) -> dict:
         data = self.cleaned_data
-        return {
+        content = {
             "title": data["title"],
             "body": unix_lines(data["body"]),
             "tags": [t.strip() for t in data["tags"].split(",") if t.strip()],
@@ -65,6 +93,10 @@ class DraftForm(forms.Form):
                 key: unix_lines(data[name]) for name, key in self.variant_fields.items() if data[name].strip()
             },
         }
+        # Only a form that showed the boxes chose pillars (none ticked: none); otherwise they stay as they are.
+        if "pillars" in self.fields and PILLARS_SHOWN in self.data:
+            content["pillars"] = list(data.get("pillars") or [])
+        return content
 
 
 def unix_lines(text: str) -> str:

@@ -54,6 +54,7 @@ class Draft(FSMModelMixin, models.Model):
     coauthor_ids: list[int]
     coauthor_list: list
     image_list: list
+    pillar_list: list  # drafts.planning.pillar_selectors.pillars_attach
 
     class Meta:
         ordering = ["-updated_at", "-id"]

@@ -90,6 +90,18 @@ def can_edit(draft, user) -> bool:
     return (is_author(draft, user) and can_contribute(draft, user)) or can_review(draft, user)
 
 
+def can_set_pillars(draft, user) -> bool:
+    """Content pillars are planning metadata, not content: whoever may edit the draft chooses them, and the
+    board's managers may in any state but archived (the approved text, and what the platforms get, stay)."""
+    from drafts.models import DraftState
+
+    if user is None or not user.is_authenticated:
+        return False
+    if can_edit(draft, user):
+        return True
+    return draft.state != DraftState.ARCHIVED and has_board_perm(user, draft.board, MANAGE)
+
+
 def can_see_all_drafts(draft, user) -> bool:
     return can_review(draft, user)
 

@@ -13,6 +13,7 @@ from contributors.roles import REVIEW, VIEW
 from contributors.selectors import board_ids_by_perm, board_ids_with_perm
 from drafts import anchoring, rules
 from drafts.models import Draft, DraftApproval, DraftComment, DraftEvent, DraftImage, DraftRevision, DraftState
+from drafts.planning.pillar_selectors import pillars_attach
 
 
 def drafts_for_user(user, *, gated: bool = True) -> QuerySet[Draft]:
@@ -126,6 +127,7 @@ def draft_list_rows(page: QuerySet[Draft], *, images: bool = False) -> list[Draf
     if images:
         for image in DraftImage.objects.filter(draft_id__in=by_id):
             by_id[image.draft_id].image_list.append(image)
+    pillars_attach(drafts)
     return drafts
 
 
@@ -141,6 +143,7 @@ def draft_page_rows(page: QuerySet[Draft]) -> QuerySet[Draft]:
         coauthors = Draft.coauthors.through.objects.filter(draft_id__in=by_id).select_related("user").order_by("pk")
         for row in coauthors:
             by_id[row.draft_id].coauthor_list.append(row.user)
+    pillars_attach(by_id.values())
     return drafts
 
 

@@ -3,7 +3,7 @@ from typing import ClassVar
 
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
 from cocreate.api import IdField
@@ -56,12 +56,54 @@ class DraftImageUpdateSerializer(serializers.Serializer):
     )
 
 
+MAX_DRAFT_PILLARS = 20
+
+
+class DraftPillarsField(serializers.Field):
+    """A draft's content pillars (drafts.planning). In: a list of pillar ids of the draft's board (the service
+    refuses any other, by id); out: each pillar as {id, name, colour}, in the board's order."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def get_attribute(self, draft):
+        listed = getattr(draft, "pillar_list", None)  # attached to list rows in one query
+        return listed if listed is not None else list(draft.pillars.all())
+
+    def to_representation(self, pillars):
+        return [{"id": pillar.pk, "name": str(pillar.name), "colour": str(pillar.colour)} for pillar in pillars]
+
+    def to_internal_value(self, data):
+        return serializers.ListField(child=IdField(), max_length=MAX_DRAFT_PILLARS).run_validation(data)
+
+
+class DraftPillarsSchema(OpenApiSerializerFieldExtension):
+    target_class = DraftPillarsField
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "request":
+            return {
+                "type": "array",
+                "items": {"type": "integer"},
+                "maxItems": MAX_DRAFT_PILLARS,
+                "description": "Ids of the board's content pillars (GET /api/boards/{id}/pillars/); replaces the list.",
+            }
+        chip = {
+            "type": "object",
+            "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "colour": {"type": "string"}},
+            "required": ["id", "name", "colour"],
+        }
+        return {"type": "array", "items": chip, "readOnly": False, "description": "The draft's content pillars."}
+
+
 class DraftSerializer(serializers.ModelSerializer):
     board = VisibleBoardField()
     author = serializers.PrimaryKeyRelatedField(read_only=True)
     author_username = serializers.CharField(source="author.username", read_only=True)
     coauthors = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     tags = serializers.ListField(child=serializers.CharField(max_length=40), required=False, max_length=20)
+    pillars = DraftPillarsField()
     variants = serializers.DictField(
         child=serializers.CharField(allow_blank=True, trim_whitespace=False),
         required=False,
@@ -91,6 +133,7 @@ class DraftSerializer(serializers.ModelSerializer):
             "changes_requested",
             "version",
             "tags",
+            "pillars",
             "variants",
             "author",
             "author_username",
@@ -116,6 +159,7 @@ class DraftSerializer(serializers.ModelSerializer):
         author_username = getattr(draft, "author_username", None)
         if author_username is None:
             author_username = draft.author.username
+        pillars = self.fields["pillars"]
         return {
             "id": draft.pk,
             "board": draft.board_id,
@@ -126,6 +170,7 @@ class DraftSerializer(serializers.ModelSerializer):
             "changes_requested": bool(draft.changes_requested),
             "version": int(draft.version),
             "tags": _strings(draft.tags),
+            "pillars": pillars.to_representation(pillars.get_attribute(draft)),
             "variants": {str(key): None if text is None else str(text) for key, text in draft.variants.items()},
             "author": draft.author_id,
             "author_username": str(author_username),
@@ -176,6 +221,12 @@ class DraftUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False)
     body = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
     tags = serializers.ListField(child=serializers.CharField(max_length=40), required=False, max_length=20)
+    pillars = serializers.ListField(
+        child=IdField(),
+        required=False,
+        max_length=MAX_DRAFT_PILLARS,
+        help_text="Ids of the board's content pillars; replaces the list. Not part of the approved content.",
+    )
     variants = serializers.DictField(
         child=serializers.CharField(allow_blank=True, trim_whitespace=False),
         required=False,

@@ -23,6 +23,7 @@ from contributors.roles import CONTRIBUTE
 from drafts import anchoring, rules, steps
 from drafts.gates import run_argument_checks, run_submit_checks, run_transition_effects, variant_targets
 from drafts.models import Draft, DraftApproval, DraftComment, DraftEvent, DraftRevision, DraftState
+from drafts.planning.models import Pillar
 from drafts.selectors import comment_get, draft_get_for_user
 
 MAX_TAGS = 20
@@ -86,6 +87,37 @@ def _variant_key_errors(variants: dict, *, board, kept_keys) -> dict[str, list[s
     kinds = sorted(key for key in (targets or {}) if key.startswith("kind:"))
     hint = f" Use channel:<id> of one of this board's channels, or one of {', '.join(kinds)}." if kinds else ""
     return {"variants": [f"No such channel or kind for a variant: {', '.join(bad)}.{hint}"]}
+
+
+def _clean_pillars(pillar_ids, *, board) -> list[Pillar]:
+    """The board's pillars with these ids; any other id is refused by name, so nothing of another board leaks."""
+    if not isinstance(pillar_ids, list | tuple | set) or not all(
+        isinstance(pk, int) and not isinstance(pk, bool) for pk in pillar_ids
+    ):
+        raise ValidationError({"pillars": ["Give the pillars as a list of pillar ids of the draft's board."]})
+    wanted = set(pillar_ids)
+    in_range = [pk for pk in wanted if 0 < pk <= MAX_ID]
+    pillars = list(Pillar.objects.filter(board=board, pk__in=in_range).order_by("position", "name", "id"))
+    unknown = wanted - {p.pk for p in pillars}
+    if unknown:
+        raise ValidationError(
+            {
+                "pillars": [
+                    f"Choose pillars of the board {board.name}; these are not among them: "
+                    f"{', '.join(map(str, sorted(unknown)))}."
+                ]
+            }
+        )
+    return pillars
+
+
+def _set_pillars(draft: Draft, pillars: list[Pillar]) -> bool:
+    """Planning metadata, not content: no revision, and not in what the publishing fingerprint covers."""
+    before = set(draft.pillars.values_list("pk", flat=True))
+    if before == {p.pk for p in pillars}:
+        return False
+    draft.pillars.set(pillars)
+    return True
 
 
 def require_current_version(draft: Draft, version: int | None) -> None:
@@ -187,13 +219,18 @@ def draft_create(
     body: str = "",
     tags: list[str] | None = None,
     variants: dict[str, str] | None = None,
+    pillars: list[int] | None = None,
 ) -> Draft:
+    """`pillars`: ids of the board's content pillars (drafts.planning)."""
     limits.require_draft_text_within(title=title, body=body, variants=variants)
     if not has_board_perm(author, board, CONTRIBUTE):
         raise PermissionDenied("You cannot write drafts on this board.")
     require_access(author, board)  # an unsigned agreement refuses it, naming the agreement
     title, body, tags, variants = _clean_content(title=title, body=body, tags=tags, variants=variants, board=board)
+    chosen = _clean_pillars(pillars, board=board) if pillars else []
     draft = Draft.objects.create(board=board, author=author, title=title, body=body, tags=tags, variants=variants)
+    if chosen:
+        draft.pillars.set(chosen)
     record_revision(draft, author)
     DraftEvent.objects.create(draft=draft, actor=author, transition="create", source="", target=draft.state)
     return draft
@@ -209,11 +246,14 @@ def draft_update(
     body: str | None = None,
     tags: list[str] | None = None,
     variants: dict[str, str] | None = None,
+    pillars: list[int] | None = None,
     amend_revision_within: timedelta | None = None,
 ) -> Draft:
     """Save new content if `version` is still current; otherwise 409 and nothing changes.
 
-    `amend_revision_within` is for autosave: see record_revision."""
+    `pillars` (ids of the board's pillars; None: unchanged) are planning metadata: a change of them alone
+    moves the version on but records no revision. `amend_revision_within` is for autosave: see
+    record_revision."""
     limits.require_draft_text_within(title=title, body=body, variants=variants)
     draft = draft_get_for_user(actor, draft_id, for_update=True)
     require_current_version(draft, version)
@@ -229,7 +269,11 @@ def draft_update(
         board=draft.board,
         kept_keys=set(draft.variants),
     )
+    pillars_changed = pillars is not None and _set_pillars(draft, _clean_pillars(pillars, board=draft.board))
     if (title, body, tags, variants) == (draft.title, draft.body, draft.tags, draft.variants):
+        if pillars_changed:
+            draft.version += 1
+            draft.save(update_fields=["version", "updated_at"])
         return draft
     draft.title, draft.body, draft.tags, draft.variants = title, body, tags, variants
     draft.version += 1
@@ -406,6 +450,33 @@ def draft_coauthors_set(*, draft_id: int, actor: User, coauthor_ids: list[int]) 
 
 
 @transaction.atomic
+def draft_pillars_set(*, draft_id: int, actor: User, pillar_ids: list[int], version: int | None = None) -> Draft:
+    """Choose the draft's content pillars (of its board): its writers while it can be edited, the board's managers
+    in any state but archived. Planning metadata: no revision, and the publishing fingerprint does not change;
+    the change is audited and moves the version on."""
+    draft = draft_get_for_user(actor, draft_id, for_update=True)
+    require_current_version(draft, version)
+    if not rules.can_set_pillars(draft, actor):
+        raise PermissionDenied(
+            "Only the draft's writers, while it is a draft, and the board's managers choose its pillars."
+        )
+    pillars = _clean_pillars(pillar_ids, board=draft.board)
+    if not _set_pillars(draft, pillars):
+        return draft
+    draft.version += 1
+    draft.save(update_fields=["version", "updated_at"])
+    DraftEvent.objects.create(
+        draft=draft,
+        actor=actor,
+        transition="set_pillars",
+        source=draft.state,
+        target=draft.state,
+        data={"pillars": [pillar.name for pillar in pillars]},
+    )
+    return draft
+
+
+@transaction.atomic
 def comment_create(
     *,
     draft_id: int,
@@ -531,7 +602,7 @@ def draft_events_notify(*, event_ids: list[int]) -> int:
 
 
 # Events nobody is told about (draft_transition enqueues the others).
-NOT_NOTIFIED = {"create", "set_coauthors", "set_deadline", "clear_deadline"}
+NOT_NOTIFIED = {"create", "set_coauthors", "set_deadline", "clear_deadline", "set_pillars"}
 # An event not e-mailed after this long lost its task (a worker killed mid-batch, a broker restart, retries
 # spent on a mail server that was down); past the window it is history, not news.
 NOTIFY_SWEEP_GRACE = timedelta(minutes=5)

@@ -249,6 +249,7 @@ OTHER_EVENTS = {
     "set_coauthors": "changed the co-authors",
     "set_deadline": "set the deadline",  # drafts.planning.deadline_services
     "clear_deadline": "cleared the deadline",
+    "set_pillars": "changed the pillars",  # drafts.services.draft_pillars_set
 }
 
 

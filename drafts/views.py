@@ -29,6 +29,7 @@ from drafts.forms import (
     transition_form_class,
 )
 from drafts.gates import argument_choices
+from drafts.planning.pillar_selectors import draft_pillar_choices
 from publishing.selectors import draft_previews
 
 
@@ -50,6 +51,7 @@ def _detail_context(request, draft, bound_form=None) -> dict:
         "actions": [_action(draft, steps.STEPS[name], bound_form) for name in transitions],
         "can_edit": rules.can_edit(draft, user),
         "coauthor_choices": _coauthor_choices(draft, user),
+        **draft_pillar_choices(user, draft),
         "comment_form": CommentForm(),
         "images": draft.images.all(),
         "revision_count": draft.revisions.count(),

@@ -22,10 +22,15 @@ from publishing.models import Channel
 from publishing.services import channel_create
 
 POSTS = [
-    (1, "Launch week: day one", "The planner is live. Here is what's new."),
-    (2, "Launch week: meet the team (flaky)", "Five people, two cities, one planner."),
-    (3, "Launch week: your first board", "Set up your first board in two minutes."),
+    (1, "Launch week: day one", "The planner is live. Here is what's new.", "Product"),
+    (2, "Launch week: meet the team (flaky)", "Five people, two cities, one planner.", "Community"),
+    (3, "Launch week: your first board", "Set up your first board in two minutes.", "Education"),
 ]
+
+
+def _pillars(board, name: str) -> list[int]:
+    """The board's pillar of that name (drafts.planning.pillars_demo runs first), or none."""
+    return list(board.pillars.filter(name=name).values_list("pk", flat=True))
 
 
 def load_demo(*, boards, users) -> None:
@@ -57,8 +62,15 @@ def load_demo(*, boards, users) -> None:
         credentials={"identifier": BLUESKY_IDENTIFIER, "password": BLUESKY_PASSWORD},
     )
     now = timezone.now()
-    for minutes, title, body in POSTS:
-        draft = draft_create(board=launch, author=users["alice"], title=title, body=body, tags=["launch"])
+    for minutes, title, body, pillar in POSTS:
+        draft = draft_create(
+            board=launch,
+            author=users["alice"],
+            title=title,
+            body=body,
+            tags=["launch"],
+            pillars=_pillars(launch, pillar),
+        )
         draft_transition(draft_id=draft.pk, name="submit", actor=users["alice"])
         draft_transition(draft_id=draft.pk, name="approve", actor=users["reviewer"])
         draft_transition(
@@ -74,6 +86,7 @@ def load_demo(*, boards, users) -> None:
         title="Launch week: the recap",
         body="A week of launches, in five pictures and one number.",
         tags=["launch"],
+        pillars=_pillars(launch, "Community"),
     )
     draft_transition(draft_id=recap.pk, name="submit", actor=users["alice"])
     draft_transition(draft_id=recap.pk, name="approve", actor=users["reviewer"])

@@ -251,7 +251,8 @@ def test_it_renders_a_draft_page_with_a_fixed_number_of_queries(personas):
 def test_it_keeps_the_board_page_query_count_small(personas, drafts):
     """A ceiling as well as constancy: the page should not need many queries to begin with."""
     count, sql, _ = measure(logged_in(personas.reviewer), "/boards/launch/")
-    assert count <= 12, "\n".join(sql)
+    # 13 since the rows show their content pillars: one query for the whole page (drafts.planning).
+    assert count <= 13, "\n".join(sql)
 
 
 def test_it_would_notice_a_query_per_row(personas, drafts):

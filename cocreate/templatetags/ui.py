@@ -47,10 +47,12 @@ GUIDELINE_PAGES = {"guidelines-edit", "guidelines-rule-edit", "guidelines-rule-d
 DRAFT_PAGES = {"draft-create", "draft-detail", "draft-edit", "draft-revisions", "draft-diff"}
 
 # (key, label, url name, the role needed, the url names that belong to the tab)
+CALENDAR_PAGES = {"board-calendar-notes", "board-calendar-note-edit", "board-calendar-note-delete"}
 BOARD_TABS = [
     ("drafts", "Drafts", "board-detail", None, DRAFT_PAGES),
     ("briefs", "Briefs", "brief-list", None, {"brief-create", "brief-detail", "brief-edit"}),
-    ("calendar", "Calendar", "board-calendar", None, set()),
+    ("calendar", "Calendar", "board-calendar", None, CALENDAR_PAGES),
+    ("pillars", "Pillars", "board-pillars", None, {"board-pillar-edit", "board-pillar-delete"}),
     ("channels", "Channels", "board-channels", MANAGE, {"channel-edit"}),
     ("publications", "Publications", "board-publications", REVIEW, set()),
     ("members", "Members", "board-members", MANAGE, set()),

@@ -19,7 +19,6 @@ from drafts.services import draft_create, draft_transition, drafts_mark_publishe
 from publishing.models import Publication, PublicationState
 
 WAITING_TITLE = "Calendar: the spring checklist, ready to schedule"
-DEFAULT_PILLARS = [("Product", "#4f46e5"), ("Community", "#0f766e"), ("Education", "#c2410c")]
 DAYS_BEFORE, DAYS_AFTER = 13, 15
 HOURS = [9, 12, 15, 17]
 TITLES = {
@@ -53,13 +52,8 @@ BOARDS = {  # board slug: (author, approver, off-mix day offset or None, failed 
 
 
 def _pillars(board) -> list[Pillar]:
-    pillars = list(Pillar.objects.filter(board=board))
-    if not pillars:  # the pillars feature's demo gives boards theirs; without it, three to show the colours
-        pillars = [
-            Pillar.objects.create(board=board, name=name, colour=colour, position=position, target_percent=33)
-            for position, (name, colour) in enumerate(DEFAULT_PILLARS)
-        ]
-    return pillars
+    """The board's pillars, which the pillars demo (run before this one) has given it."""
+    return list(Pillar.objects.filter(board=board))
 
 
 def _plan(pillars: list[Pillar], off_mix: int | None, every: int) -> list[tuple[int, int, Pillar, str]]:
@@ -97,8 +91,9 @@ def load_demo(*, boards, users) -> None:
         failed: list[tuple[int, datetime]] = []
         for offset, hour, pillar, title in _plan(pillars, off_mix, every):
             when = datetime.combine(today + timedelta(days=offset), time(hour), tzinfo=zone)
-            draft = draft_create(board=board, author=author, title=title, body=f"{title}. More on the blog.")
-            draft.pillars.add(pillar)
+            draft = draft_create(
+                board=board, author=author, title=title, body=f"{title}. More on the blog.", pillars=[pillar.pk]
+            )
             draft_transition(draft_id=draft.pk, name="submit", actor=author)
             draft_transition(draft_id=draft.pk, name="approve", actor=approver)
             # Published and failed posts are scheduled ahead first (the schedule step takes only a future time),
@@ -132,8 +127,8 @@ def load_demo(*, boards, users) -> None:
             author=author,
             title=WAITING_TITLE if slug == "launch" else "Calendar: a member's story, ready to schedule",
             body="Approved and waiting for a slot on the calendar.",
+            pillars=[pillars[-1].pk],
         )
-        waiting.pillars.add(pillars[-1])
         draft_transition(draft_id=waiting.pk, name="submit", actor=author)
         draft_transition(draft_id=waiting.pk, name="approve", actor=approver)
         made.append(waiting.pk)

@@ -33,6 +33,9 @@ class Pillar(models.Model):
     drafts = models.ManyToManyField(Draft, blank=True, related_name="pillars")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Not a column: how many drafts pillar_create / pillar_update moved in from their tags.
+    migrated_drafts: int
+
     class Meta:
         ordering = ["position", "name", "id"]
         constraints = [

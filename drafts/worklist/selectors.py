@@ -24,6 +24,7 @@ from contributors.permissions import is_site_admin
 from contributors.roles import CONTRIBUTE, MANAGE, REVIEW, VIEW
 from contributors.selectors import board_ids_by_perm
 from drafts.models import Draft, DraftApproval, DraftComment, DraftEvent, DraftState
+from drafts.planning.pillar_selectors import pillars_attach
 from publishing.models import Channel, Publication
 
 # --- Due times ------------------------------------------------------------------------------------------------
@@ -529,6 +530,8 @@ def my_work(user, *, now: datetime | None = None) -> MyWork:
             Publication.objects.filter(draft_id__in=shown).select_related("channel").order_by("due_at", "id")
         ):
             shown[publication.draft_id].channel_publications.append(publication)
+        # What goes out and went out, with its content pillars: one query for both lists.
+        pillars_attach(shown.values())
     return MyWork(
         boards=boards,
         sent_back=sent_back,

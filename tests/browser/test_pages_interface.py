@@ -50,6 +50,7 @@ def test_a_contributor_opens_a_board_and_a_draft_with_the_keyboard(open_as, live
         "drafts",
         "briefs",
         "calendar",
+        "pillars",
         "guidelines",
         "agreements",
     ]
