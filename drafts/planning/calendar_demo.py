@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from drafts.models import Draft, DraftEvent
+from drafts.planning.mix import DAY_PILLAR_TARGET
 from drafts.planning.models import Pillar
 from drafts.services import draft_create, draft_transition, drafts_mark_published
 from publishing.models import Publication, PublicationState
@@ -44,10 +45,25 @@ TITLES = {
         "Template of the week: the trip",
         "Guide: from chaos to calendar",
     ],
+    "Stories": [
+        "How a teacher plans her term",
+        "A bakery's Saturday, planned",
+        "Planning a four-month thru-hike",
+        "The club that never misses practice",
+    ],
+    "Tips": [
+        "Colour-code your week",
+        "Templates for family life",
+        "Shortcuts nobody told you",
+    ],
+    "Events": [
+        "Superfan meetup in Brooklyn",
+        "Webinar: planning with kids",
+    ],
 }
 BOARDS = {  # board slug: (author, approver, off-mix day offset or None, failed day offset or None, a post every n days)
     "launch": ("alice", "reviewer", 5, -3, 1),
-    "community": ("bob", "manager", None, None, 2),
+    "community": ("bob", "manager", None, None, 1),
 }
 
 
@@ -56,22 +72,73 @@ def _pillars(board) -> list[Pillar]:
     return list(Pillar.objects.filter(board=board))
 
 
-def _plan(pillars: list[Pillar], off_mix: int | None, every: int) -> list[tuple[int, int, Pillar, str]]:
-    """(day offset, hour, pillar, title) for every post of the month, the same each time."""
+def _posted(board, zone: ZoneInfo, today) -> dict[int, list[int]]:
+    """The pillar ids of the posts the other demos already put on the month, by day offset from today."""
+    start = datetime.combine(today - timedelta(days=DAYS_BEFORE), time(0), tzinfo=zone)
+    end = datetime.combine(today + timedelta(days=DAYS_AFTER + 1), time(0), tzinfo=zone)
+    rows = Pillar.drafts.through.objects.filter(
+        draft__board=board, draft__state__in=["scheduled", "published"], draft__publish_at__range=(start, end)
+    ).values_list("draft__publish_at", "pillar_id")
+    posted: dict[int, list[int]] = {}
+    for when, pillar_id in rows:
+        posted.setdefault((when.astimezone(zone).date() - today).days, []).append(pillar_id)
+    return posted
+
+
+def _plan(
+    pillars: list[Pillar], off_mix: int | None, every: int, posted: dict[int, list[int]], weekday: int
+) -> list[tuple[int, int, Pillar, str]]:
+    """(day offset, hour, pillar, title) for every post of the month, the same each time. Each post goes to the
+    pillar furthest below its target in its week so far, counting the posts already `posted`, and never to one
+    the day already has, so the weeks and days come out on target (today is the `weekday`th day of its week);
+    the off-mix day has three Product posts and nothing else."""
     product = next((p for p in pillars if p.name.lower() == "product"), pillars[0])
+    week_counts: dict[int, dict[int, int]] = {}
+
+    def counts_of(offset: int) -> dict[int, int]:
+        return week_counts.setdefault((offset + weekday) // 7, {p.pk: 0 for p in pillars})
+
+    for offset, pillar_ids in posted.items():
+        for pk in pillar_ids:
+            counts_of(offset)[pk] = counts_of(offset).get(pk, 0) + 1
+    off_mix_hours = HOURS[:3]
+    if off_mix is not None:  # counted from the start, so the rest of its week makes up for it
+        counts_of(off_mix)[product.pk] += len(off_mix_hours)
+    used: dict[str, int] = {}
     plan = []
+
+    def add(offset: int, hour: int, pillar: Pillar, title: str | None = None) -> None:
+        if offset != off_mix:
+            counts_of(offset)[pillar.pk] += 1
+        if title is None:
+            titles = TITLES.get(pillar.name, [f"{pillar.name}: a post for the month"])
+            title = titles[used.get(pillar.name, 0) % len(titles)]
+            used[pillar.name] = used.get(pillar.name, 0) + 1
+        plan.append((offset, hour, pillar, title))
+
     for offset in range(-DAYS_BEFORE, DAYS_AFTER + 1):
-        if offset == off_mix:  # off the mix: three Product posts, nothing else
-            plan += [(offset, hour, product, f"Product week, part {n}: the planner up close") for n, hour in
-                     enumerate(HOURS[:3], 1)]  # fmt: skip
+        if offset == off_mix:
+            for n, hour in enumerate(off_mix_hours, 1):
+                add(offset, hour, product, f"Product week, part {n}: the planner up close")
             continue
-        if offset % every or offset % 7 == 6:
-            continue  # a quiet day now and then
-        for n in range(2 if offset % 4 == 1 else 1):
-            pillar = pillars[(offset // every + n) % len(pillars)]
-            titles = TITLES.get(pillar.name, [f"{pillar.name} post"])
-            title = titles[(offset + DAYS_BEFORE) // (every * len(pillars)) % len(titles)]
-            plan.append((offset, HOURS[(offset + 3 * n) % len(HOURS)], pillar, title))
+        if offset % every or (offset + weekday) % 7 == 6:
+            continue  # quiet on Sundays
+        today = set(posted.get(offset, []))
+        wanted = 2 if offset % 3 == 1 else 1
+        if len(posted.get(offset, [])) >= 2:  # a day the other demos already filled: complete its mix
+            wanted = max(wanted, len(pillars) - len(today))
+        for n in range(wanted):
+            counts = counts_of(offset)
+            total = sum(counts.values()) + 1
+            free = [p for p in pillars if p.pk not in today] or pillars
+            if wanted > 1 or today:  # a day of several posts: the pillars it should have (mix.DAY_PILLAR_TARGET) first
+                free = [p for p in free if p.target_percent >= DAY_PILLAR_TARGET] or free
+            pillar = min(
+                free,
+                key=lambda p: (counts[p.pk] - total * p.target_percent / 100, p.position),
+            )
+            today.add(pillar.pk)
+            add(offset, HOURS[(offset + 3 * n) % len(HOURS)], pillar)
     return plan
 
 
@@ -89,7 +156,7 @@ def load_demo(*, boards, users) -> None:
         pillars = _pillars(board)
         past: list[tuple[int, datetime]] = []
         failed: list[tuple[int, datetime]] = []
-        for offset, hour, pillar, title in _plan(pillars, off_mix, every):
+        for offset, hour, pillar, title in _plan(pillars, off_mix, every, _posted(board, zone, today), today.weekday()):
             when = datetime.combine(today + timedelta(days=offset), time(hour), tzinfo=zone)
             draft = draft_create(
                 board=board, author=author, title=title, body=f"{title}. More on the blog.", pillars=[pillar.pk]

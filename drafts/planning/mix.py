@@ -28,7 +28,8 @@ POSTED_STATES = (DraftState.SCHEDULED, DraftState.PUBLISHED)
 SHARE_TOLERANCE = 15
 # ...and only once the week has enough posts for a share to mean something.
 WEEK_MIN_POSTS = 3
-# A day with at least this many posts should have one of each pillar whose target is at least DAY_PILLAR_TARGET.
+# A day with at least this many posts should not be all one pillar, and once it has as many posts as there are
+# pillars with a target of at least DAY_PILLAR_TARGET, one of each of them (_day_warnings).
 DAY_MIN_POSTS = 2
 DAY_PILLAR_TARGET = 25
 MAX_DAYS = 62
@@ -330,12 +331,26 @@ def _week_warnings(week: WeekMix, today: date) -> list[MixWarning]:
 
 
 def _day_warnings(day: Period) -> list[MixWarning]:
+    """A day "off the mix": it has a post for each pillar with a day target, yet one of them has none (three
+    posts on a three-pillar board, all Product), or its two or more posts are all of one pillar. A day with
+    two posts on a three-pillar board is not warned for the pillar it could not hold."""
     if day.total < DAY_MIN_POSTS:
         return []
-    return [
-        MixWarning(
-            "day_missing", f"No {count.name} post on {_day_label(day.start)}.", day=day.start, pillar_id=count.pillar_id
-        )
-        for count in day.pillars
-        if count.pillar_id is not None and count.target_percent >= DAY_PILLAR_TARGET and count.posts == 0
-    ]
+    targeted = [c for c in day.pillars if c.pillar_id is not None and c.target_percent >= DAY_PILLAR_TARGET]
+    if len(targeted) < 2:
+        return []
+    if day.total >= len(targeted):
+        missing = [
+            MixWarning(
+                "day_missing", f"No {c.name} post on {_day_label(day.start)}.", day=day.start, pillar_id=c.pillar_id
+            )
+            for c in targeted
+            if c.posts == 0
+        ]
+        if missing:
+            return missing
+    only = [c for c in day.pillars if c.posts]
+    if len(only) == 1 and only[0].pillar_id is not None and only[0].posts == day.total:
+        message = f"All {day.total} posts on {_day_label(day.start)} are {only[0].name}."
+        return [MixWarning("day_one_pillar", message, day=day.start, pillar_id=only[0].pillar_id)]
+    return []

@@ -195,6 +195,11 @@ def board_calendar_mix(request, slug: str):
         problems = [message for messages_ in bad.message_dict.values() for message in messages_]
         context = {"board": board, "problems": problems, "max_days": MAX_DAYS, "fragment": True}
         return render(request, "planning/_mix_panel.html", context, status=400)
-    return render(
-        request, "planning/_mix_panel.html", {"board": board, "mix": board_mix(board, start, end), "fragment": True}
-    )
+    # ?compact=1 (the calendar's side column): the weeks' tables without their days, which the calendar shows.
+    context = {
+        "board": board,
+        "mix": board_mix(board, start, end),
+        "fragment": True,
+        "compact": "compact" in request.GET,
+    }
+    return render(request, "planning/_mix_panel.html", context)

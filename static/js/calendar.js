@@ -67,13 +67,13 @@
     return node;
   }
 
-  // --- The mix panel (filled by the planning feature when its URL is set) ----------------------------------
+  // --- The mix panel of the shown days (a board's calendar only: the mix is per board) --------------------
   function loadMix(view) {
     const url = mix && mix.dataset.mixUrl;
     if (!url || !window.htmx) return;
     const from = wallClock(view.activeStart).date;
-    const to = wallClock(view.activeEnd).date;
-    window.htmx.ajax("GET", `${url}?from=${from}&to=${to}`, { target: mix, swap: "innerHTML" });
+    const to = wallClock(new Date(view.activeEnd.getTime() - 1)).date; // activeEnd is the first day not shown
+    window.htmx.ajax("GET", `${url}?from=${from}&to=${to}&compact=1`, { target: mix, swap: "innerHTML" });
   }
 
   // --- The keyboard's "Move…" form ----------------------------------------------------------------------
@@ -163,9 +163,11 @@
     link.href = props.url;
     box.append(link);
     const month = arg.view.type.startsWith("dayGrid");
-    if (arg.view.type.startsWith("timeGrid")) {
-      // An hour of the week is small: title, time and state; the rest is on the post's title (hover) and page.
+    if (month || arg.view.type.startsWith("timeGrid")) {
+      // A day of the month and an hour of the week are small: title, time and state (so a month of posts reads
+      // at a glance); the channels are on hover and in the list view, everything on the post's page.
       box.classList.add("cal-ev--compact");
+      box.title = `${arg.event.title}: ${props.channels.length ? props.channels.join(", ") : "no channel"}`;
       box.prepend(link);
       if (props.moveUrl) head.append(moveButton(arg, props));
       return { domNodes: [box] };

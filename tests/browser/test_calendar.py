@@ -85,6 +85,11 @@ def test_the_month_view_shows_the_demo_posts_with_states_pillars_and_channels(op
     # The off-mix day: three Product posts and nothing else.
     titles = page.locator(".cal-post .cal-ev__title").all_inner_texts()
     assert sum("Product week, part" in title for title in titles) == 3
+    # The mix beside the month says so (the shown weeks' mix, loaded with htmx).
+    off_day = today + timedelta(5)
+    warning = page.locator("#calendar-mix .mix-warnings")
+    warning.wait_for()
+    assert f"No Community post on {off_day:%A} {off_day.day} {off_day:%B}." in warning.inner_text()
     check_page(page, "calendar-month", console)  # at 390 px it turns into the list view
     assert page.locator(".fc-listWeek-view").count() == 1
 
