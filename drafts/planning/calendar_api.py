@@ -112,9 +112,9 @@ class CalendarView(APIView):
     def get(self, request):
         """Your calendar: the scheduled, published and failed posts (with pillars, channels and times), the
         notes and the deadlines on the boards you may see, each day read in its board's time zone."""
+        board_id = query_id(request, "board")  # first: an impossible id is named as such, whatever the dates
         start, end = selectors.parse_window(request.query_params.get("from"), request.query_params.get("to"))
         board = None
-        board_id = query_id(request, "board")
         if board_id is not None:
             board = Board.objects.filter(pk=board_id).first()
             if board is None or not selectors.calendar_boards(request.user, board=board):

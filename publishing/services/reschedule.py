@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cocreate.errors import Conflict
+from contributors.permissions import MANAGERS_ONLY
 from drafts import rules
 from drafts.models import DraftEvent, DraftState
 from drafts.selectors import draft_get_for_user
@@ -42,7 +43,7 @@ def draft_reschedule(
     Conflict for a draft in another state, a stale `expected_version`, or a post already going out."""
     draft = draft_get_for_user(actor, draft_id, for_update=True)
     if not rules.can_schedule(draft, actor):
-        raise PermissionDenied("Only the board's managers schedule posts and move them on the calendar.")
+        raise PermissionDenied(MANAGERS_ONLY)  # the schedule step's rule (rules.can_schedule), the one message
     if expected_version is not None and expected_version != draft.version:
         raise Conflict(
             f"This post changed since the calendar was loaded (version {expected_version}, now {draft.version}): "
