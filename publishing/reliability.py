@@ -70,6 +70,10 @@ class BoardReliability:
     sampled: bool = False
 
     @property
+    def has_previous(self) -> bool:
+        return any(row.previous.due for row in self.channels)
+
+    @property
     def has_publications(self) -> bool:
         return any(row.current.due or row.previous.due for row in self.channels)
 

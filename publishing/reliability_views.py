@@ -73,7 +73,7 @@ def table_rows(figures: BoardReliability) -> list[dict]:
                 "on_time_trend": _trend(_pct(cur), _pct(prev), higher_is_better=True, unit="%"),
                 "p99_trend": _trend(cur.p99, prev.p99, higher_is_better=False, unit="s"),
                 "failed_trend": _trend(cur.failed, prev.failed, higher_is_better=False)
-                if cur.due or prev.due
+                if cur.due and prev.due
                 else None,
             }
         )
