@@ -26,6 +26,7 @@ from drafts.planning import calendar_demo, notes_demo, pillars_demo
 from drafts.services import comment_create, draft_create, draft_transition, draft_update
 from drafts.worklist import demo as worklist_demo
 from publishing import demo as publishing_demo
+from publishing import reliability_demo
 
 DEMO_PASSWORD = "cocreate-demo"
 
@@ -101,7 +102,15 @@ def load_demo_data() -> bool:
         profiles_demo,
         publishing_demo,
     ]
-    for feature in [*features, demo_passages, worklist_demo, calendar_demo, notifications_demo, notes_demo]:
+    for feature in [
+        *features,
+        demo_passages,
+        worklist_demo,
+        calendar_demo,
+        reliability_demo,
+        notifications_demo,
+        notes_demo,
+    ]:
         feature.load_demo(boards=boards, users=users)
     return created
 

@@ -45,6 +45,7 @@ api_urlpatterns = [
     path("", include("drafts.planning.calendar_api_urls")),
     path("", include("drafts.planning.pillar_api_urls")),
     path("", include("drafts.planning.note_api_urls")),
+    path("", include("publishing.reliability_api_urls")),
     path("", include(router.urls)),
 ]
 

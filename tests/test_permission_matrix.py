@@ -453,7 +453,9 @@ def _target_draft(entry: Entry, personas: Personas, draft: Draft) -> Draft:
 
 def _request(client, method: str, url: str, body: dict | None, is_api: bool, body_format: str = "json"):
     call = getattr(client, method.lower())
-    if method == "GET" or body is None:
+    if method == "GET":
+        return call(url, body) if body else call(url)  # a GET's data is its query string
+    if body is None:
         return call(url)
     return call(url, body, format=body_format) if is_api else call(url, body)
 
