@@ -436,15 +436,16 @@ def draft_coauthors_set(*, draft_id: int, actor: User, coauthor_ids: list[int]) 
     if before == wanted:
         return draft
     draft.coauthors.set(users)
+    return _metadata_changed(draft, actor, "set_coauthors", {"coauthors": [u.username for u in users]})
+
+
+def _metadata_changed(draft: Draft, actor, transition: str, data: dict) -> Draft:
+    """After a change beside the content (co-authors, pillars): the version moves on, so an editor left open
+    gets a conflict instead of undoing it, and the change is audited without a revision."""
     draft.version += 1
     draft.save(update_fields=["version", "updated_at"])
     DraftEvent.objects.create(
-        draft=draft,
-        actor=actor,
-        transition="set_coauthors",
-        source=draft.state,
-        target=draft.state,
-        data={"coauthors": [u.username for u in users]},
+        draft=draft, actor=actor, transition=transition, source=draft.state, target=draft.state, data=data
     )
     return draft
 
@@ -463,17 +464,7 @@ def draft_pillars_set(*, draft_id: int, actor: User, pillar_ids: list[int], vers
     pillars = _clean_pillars(pillar_ids, board=draft.board)
     if not _set_pillars(draft, pillars):
         return draft
-    draft.version += 1
-    draft.save(update_fields=["version", "updated_at"])
-    DraftEvent.objects.create(
-        draft=draft,
-        actor=actor,
-        transition="set_pillars",
-        source=draft.state,
-        target=draft.state,
-        data={"pillars": [pillar.name for pillar in pillars]},
-    )
-    return draft
+    return _metadata_changed(draft, actor, "set_pillars", {"pillars": [pillar.name for pillar in pillars]})
 
 
 @transaction.atomic

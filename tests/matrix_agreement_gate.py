@@ -9,21 +9,11 @@ from urllib.parse import quote
 
 from django.urls import reverse
 
-from tests.matrix_agreements import make_agreement
+from tests.matrix_agreements import board_agreement, gated
 from tests.matrix_briefs import _brief
 
 
 def matrix_entries(m) -> list:
-    def agreement(ctx):
-        return ctx.once("agreement", lambda: make_agreement(ctx.personas.board))
-
-    def gated(kwargs):
-        def build(ctx):
-            agreement(ctx)
-            return kwargs(ctx)
-
-        return build
-
     def brief_id(ctx):
         return {"brief_id": _brief(ctx).pk}
 
@@ -35,13 +25,13 @@ def matrix_entries(m) -> list:
 
         def pattern(ctx):
             path = reverse(name, kwargs=kwargs(ctx))
-            return re.escape(f"/agreements/{agreement(ctx).pk}/?next={quote(path, safe='')}")
+            return re.escape(f"/agreements/{board_agreement(ctx).pk}/?next={quote(path, safe='')}")
 
         return pattern
 
     def to_sign_without_next(ctx):
         # A form sent with no Referer: to the agreement, and from there nowhere in particular.
-        return re.escape(f"/agreements/{agreement(ctx).pk}/")
+        return re.escape(f"/agreements/{board_agreement(ctx).pk}/")
 
     def gated_page(name, kwargs, expect, **options):
         return m.page(

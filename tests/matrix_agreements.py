@@ -122,3 +122,18 @@ def matrix_entries(m) -> list:
               kwargs=lambda ctx: {**gated_draft_pk(ctx), "name": "submit"}),
     ]
     # fmt: on
+
+
+def board_agreement(ctx):
+    """The persona board's agreement, made once per matrix run (members have not signed it)."""
+    return ctx.once("agreement", lambda: make_agreement(ctx.personas.board))
+
+
+def gated(kwargs):
+    """A row's kwargs builder that first puts the persona board behind its agreement (the "gated" variant)."""
+
+    def build(ctx):
+        board_agreement(ctx)
+        return kwargs(ctx)
+
+    return build

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from django.urls import reverse
 
 from drafts.planning.pillar_services import pillar_create
-from tests.matrix_agreements import make_agreement
+from tests.matrix_agreements import board_agreement, gated
 
 
 def matrix_entries(m) -> list:
@@ -54,20 +54,10 @@ def matrix_entries(m) -> list:
     def mix_week(ctx):
         return {"slug": ctx.personas.board.slug}
 
-    def agreement(ctx):
-        return ctx.once("agreement", lambda: make_agreement(ctx.personas.board))
-
-    def gated(kwargs):
-        def build(ctx):
-            agreement(ctx)
-            return kwargs(ctx)
-
-        return build
-
     def to_sign(name, kwargs):
         def pattern(ctx):
             path = reverse(name, kwargs=kwargs(ctx))
-            return re.escape(f"/agreements/{agreement(ctx).pk}/?next={quote(path, safe='')}")
+            return re.escape(f"/agreements/{board_agreement(ctx).pk}/?next={quote(path, safe='')}")
 
         return pattern
 

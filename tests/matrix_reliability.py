@@ -8,23 +8,13 @@ from urllib.parse import quote
 
 from django.urls import reverse
 
-from tests.matrix_agreements import make_agreement
+from tests.matrix_agreements import board_agreement, gated
 
 
 def matrix_entries(m) -> list:
-    def agreement(ctx):
-        return ctx.once("agreement", lambda: make_agreement(ctx.personas.board))
-
-    def gated(kwargs):
-        def build(ctx):
-            agreement(ctx)
-            return kwargs(ctx)
-
-        return build
-
     def to_sign(ctx):
         path = reverse("board-reliability", kwargs=m.board_slug(ctx))
-        return re.escape(f"/agreements/{agreement(ctx).pk}/?next={quote(path, safe='')}")
+        return re.escape(f"/agreements/{board_agreement(ctx).pk}/?next={quote(path, safe='')}")
 
     def api_board(ctx):
         return {"board_id": ctx.personas.board.pk}
